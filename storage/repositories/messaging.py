@@ -1,0 +1,150 @@
+"""Update deduplication, conversation state and the outbox of messages to send."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage.enums import OutboxKind, OutboxStatus
+from storage.models import ConversationState, OutboxMessage, ProcessedUpdate
+from storage.repositories._sql import upsert
+
+Buttons = list[list[dict[str, str]]]
+
+
+def mark_update_processed(
+    session: Session, *, channel: str, update_id: int, now: datetime | None = None
+) -> bool:
+    """Record an incoming update; False when it was already recorded (a redelivery)."""
+    values: dict[str, Any] = {"channel": channel, "update_id": update_id}
+    if now is not None:
+        values["processed_at"] = now
+    statement = (
+        upsert(session, ProcessedUpdate)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["channel", "update_id"])
+        .returning(col(ProcessedUpdate.id))
+    )
+    return session.exec(statement).scalar_one_or_none() is not None
+
+
+def get_conversation_state(
+    session: Session, *, channel: str, chat_id: int
+) -> ConversationState | None:
+    """The dialogue state of a chat, if any."""
+    statement = select(ConversationState).where(
+        ConversationState.channel == channel, ConversationState.chat_id == chat_id
+    )
+    # populate_existing: an upsert may have changed a row already in the session.
+    return session.exec(statement.execution_options(populate_existing=True)).first()
+
+
+def put_conversation_state(
+    session: Session,
+    *,
+    channel: str,
+    chat_id: int,
+    state: str,
+    data: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Create or replace the dialogue state of a chat."""
+    statement = upsert(session, ConversationState).values(
+        channel=channel, chat_id=chat_id, state=state, data=data, updated_at=now
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["channel", "chat_id"],
+        set_={"state": state, "data": statement.excluded.data, "updated_at": now},
+    )
+    session.exec(statement)
+
+
+def clear_conversation_state(session: Session, *, channel: str, chat_id: int) -> None:
+    """Forget the dialogue state of a chat."""
+    existing = get_conversation_state(session, channel=channel, chat_id=chat_id)
+    if existing is not None:
+        session.delete(existing)
+        session.flush()
+
+
+def enqueue_message(
+    session: Session,
+    *,
+    chat_id: int,
+    text: str,
+    now: datetime,
+    buttons: Buttons | None = None,
+    kind: OutboxKind = OutboxKind.SEND,
+    edit_message_ref: str | None = None,
+    ticket_id: int | None = None,
+) -> OutboxMessage:
+    """Queue a message; it becomes claimable at `now`."""
+    message = OutboxMessage(
+        chat_id=chat_id,
+        text=text,
+        buttons=buttons,
+        kind=kind,
+        edit_message_ref=edit_message_ref,
+        ticket_id=ticket_id,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def claim_pending_outbox(
+    session: Session, *, now: datetime, limit: int, lease: timedelta = timedelta(seconds=60)
+) -> list[OutboxMessage]:
+    """Claim due messages for sending: count the attempt and hide them for `lease`.
+
+    PostgreSQL skips rows another transaction has locked (FOR UPDATE SKIP LOCKED);
+    on SQLite the IMMEDIATE transaction already excludes other writers. Commit the
+    claim, send outside the transaction, then `mark_sent` or `mark_failed`.
+    """
+    statement = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            col(OutboxMessage.next_attempt_at) <= now,
+        )
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    messages = list(session.exec(statement))
+    for message in messages:
+        message.attempts += 1
+        message.next_attempt_at = now + lease
+    session.flush()
+    return messages
+
+
+def mark_sent(session: Session, *, message_id: int, now: datetime) -> None:
+    """Record a successful delivery."""
+    message = session.get_one(OutboxMessage, message_id)
+    message.status = OutboxStatus.SENT
+    message.sent_at = now
+    message.last_error = None
+    session.flush()
+
+
+def mark_failed(
+    session: Session,
+    *,
+    message_id: int,
+    error: str,
+    now: datetime,
+    max_attempts: int = 5,
+    base_delay: timedelta = timedelta(seconds=30),
+) -> None:
+    """Record a failed delivery: retry later with exponential backoff, or give up."""
+    message = session.get_one(OutboxMessage, message_id)
+    message.last_error = error[:2000]
+    if message.attempts >= max_attempts:
+        message.status = OutboxStatus.FAILED
+    else:
+        message.status = OutboxStatus.PENDING
+        message.next_attempt_at = now + base_delay * 2 ** max(message.attempts - 1, 0)
+    session.flush()
