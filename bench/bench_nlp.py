@@ -1,0 +1,104 @@
+"""NLP benchmark: throughput against bare jieba, cold start, peak memory, huge input.
+
+Run by hand: ``python bench/bench_nlp.py`` (figures go in the README). Not part of the tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS_FILES = [ROOT / "tests" / "data" / n for n in ("devset.csv", "alt_train.csv", "alt_test.csv")]
+
+
+def load_texts() -> list[str]:
+    texts: list[str] = []
+    for path in TEXTS_FILES:
+        with path.open(encoding="utf-8") as handle:
+            texts.extend(row["text"] for row in csv.DictReader(handle))
+    return texts
+
+
+def throughput(texts: list[str], rounds: int = 5) -> tuple[float, float]:
+    """Messages per second of bare jieba.lcut and of nlp.classify, interleaved rounds."""
+    import jieba
+
+    import nlp
+
+    jieba.setLogLevel(60)
+    jieba.lcut("预热")
+    nlp.classify("预热")
+    bare, ours = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for text in texts:
+            jieba.lcut(text)
+        bare.append(len(texts) / (time.perf_counter() - start))
+        start = time.perf_counter()
+        for text in texts:
+            nlp.classify(text)
+        ours.append(len(texts) / (time.perf_counter() - start))
+    return statistics.median(bare), statistics.median(ours)
+
+
+def cold_start() -> float:
+    """Seconds for a new process to import nlp and classify one message (cache warm)."""
+    code = (
+        "import time; t=time.perf_counter(); import nlp; nlp.classify('楼道里堆满杂物'); "
+        "print(time.perf_counter()-t)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # warm cache
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
+    return statistics.median(runs)
+
+
+def peak_memory_mib(count: int = 10_000) -> float:
+    """Peak RSS (MiB) of a process that classified ``count`` messages."""
+    code = (
+        "import csv,resource,sys,nlp\n"
+        f"texts=[r['text'] for r in csv.DictReader(open({str(TEXTS_FILES[0])!r},encoding='utf-8'))]\n"
+        f"for i in range({count}): nlp.classify(texts[i % len(texts)] + str(i))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return int(out.stdout) / 1024
+
+
+def huge_input_ms() -> float:
+    import nlp
+
+    text = ("楼道里堆满了杂物，电动车在充电。" * 7000)[:100_000]
+    start = time.perf_counter()
+    nlp.classify(text)
+    return (time.perf_counter() - start) * 1000
+
+
+def main() -> None:
+    texts = load_texts()
+    bare, ours = throughput(texts)
+    print(f"messages                      {len(texts)}")
+    print(f"bare jieba.lcut               {bare:,.0f} msg/s")
+    print(f"nlp.classify                  {ours:,.0f} msg/s  ({ours / bare:.2f}x of jieba)")
+    print(f"cold start (import+classify)  {cold_start():.2f} s")
+    print(f"100,000-character input       {huge_input_ms():.1f} ms")
+    print(f"peak RSS after 10,000 msgs    {peak_memory_mib():.0f} MiB")
+    print(
+        f"this process peak RSS         {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The transport-agnostic dialogue: events in, actions out."""

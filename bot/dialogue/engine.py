@@ -1,0 +1,159 @@
+"""The dialogue engine: one event in, a list of actions out, in one transaction.
+
+The update id is recorded in the same transaction as the effect (a redelivered update does
+nothing), every outgoing message is written to the outbox before it is returned, and the
+conversation state lives in the database, so a restart resumes at the same step.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.dialogue.events import Action, Answer, Edit, Incoming, Kind, Send
+from bot.dialogue.flows import complaint, lists, onboarding, staff_join, ticket_buttons
+from bot.dialogue.turn import Turn
+from bot.service.context import Mailer, Services
+from bot.texts import text
+from storage import repositories as repo
+from storage.unit_of_work import UnitOfWork, run_in_transaction
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[Turn], None]
+
+STATE_STEPS: dict[str, Step] = {
+    onboarding.CONSENT: onboarding.on_consent,
+    onboarding.RESIDENCE: onboarding.on_residence,
+    onboarding.WHERE: onboarding.on_where,
+    complaint.CONFIRM: complaint.on_confirm,
+    complaint.PICK: complaint.on_pick,
+    ticket_buttons.NOTE: ticket_buttons.on_note,
+}
+
+
+def _help(turn: Turn) -> None:
+    turn.reply("help_staff" if turn.staff else "help_resident")
+
+
+def _cancel(turn: Turn) -> None:
+    turn.reply("cancelled" if turn.state else "nothing_to_cancel")
+    turn.go("")
+
+
+def _lang(turn: Turn) -> None:
+    if turn.resident is not None:
+        turn.resident.language = "en" if turn.resident.language == "zh" else "zh"
+    turn.reply("lang_switched")
+
+
+def _start(turn: Turn) -> None:
+    if turn.staff is not None:
+        _help(turn)
+    else:
+        onboarding.start(turn)
+
+
+COMMANDS: dict[str, Callable[[Turn, str], None]] = {
+    "/start": lambda turn, _: _start(turn),
+    "/help": lambda turn, _: _help(turn),
+    "/cancel": lambda turn, _: _cancel(turn),
+    "/lang": lambda turn, _: _lang(turn),
+    "/my": lambda turn, _: lists.my_tickets(turn),
+    "/tasks": lambda turn, _: lists.tasks(turn),
+    "/join": staff_join.join,
+    "/invite": staff_join.invite_member,
+}
+
+
+def dispatch(turn: Turn) -> None:
+    """Route the event to the step that handles it."""
+    event = turn.event
+    if event.kind == Kind.COMMAND:
+        name, rest = event.command
+        handler = COMMANDS.get(name)
+        if handler is None:
+            turn.reply("unknown_command")
+        else:
+            handler(turn, rest)
+        return
+    if event.kind == Kind.BUTTON and event.data.startswith("t:"):
+        ticket_buttons.on_button(turn)
+        return
+    if event.kind in (Kind.OTHER, Kind.CONTACT) and turn.state != onboarding.WHERE:
+        turn.answer()
+        turn.reply("unsupported")
+        return
+    step = STATE_STEPS.get(turn.state)
+    if step is not None:
+        step(turn)
+    elif turn.staff is not None:
+        if event.kind == Kind.BUTTON:
+            turn.answer("already_done")
+        else:
+            _help(turn)
+    elif turn.resident is not None and turn.resident.consent_at is None:
+        onboarding.start(turn)
+    elif turn.resident is not None and turn.resident.grid_id is None:
+        onboarding.ask_where(turn, "no_grid")
+    elif event.kind == Kind.BUTTON:
+        turn.answer("already_done")
+    else:
+        complaint.on_message(turn)
+
+
+class Engine:
+    """Turns incoming events into actions; the same engine serves every channel."""
+
+    def __init__(
+        self, uow_factory: Callable[[], UnitOfWork], services: Services, channel: str
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.services = services
+        self.channel = channel
+
+    def handle(self, event: Incoming) -> list[Action]:
+        """Process one event; never raises (the person gets an apology instead)."""
+        try:
+            return run_in_transaction(self.uow_factory, lambda uow: self._turn(uow, event))
+        except Exception:
+            log.exception("event failed: kind=%s chat=%s", event.kind, event.chat_id)
+            fallback: list[Action] = [Send(event.chat_id, text("error"))]
+            if event.kind == Kind.BUTTON:
+                fallback.append(Answer(text("error")))
+            return fallback
+
+    def _turn(self, uow: UnitOfWork, event: Incoming) -> list[Action]:
+        session, now = uow.session, self.services.clock()
+        if event.update_id is not None and not repo.mark_update_processed(
+            session, channel=self.channel, update_id=event.update_id, now=now
+        ):
+            return []
+        staff = repo.staff_by_chat_id(session, chat_id=event.chat_id)
+        staff = staff if staff is not None and staff.active else None
+        resident = (
+            None if staff else repo.get_or_create_resident(session, chat_id=event.chat_id, now=now)
+        )
+        if resident is not None and event.display_name and not resident.display_name:
+            resident.display_name = event.display_name[:64]
+        state = repo.get_conversation_state(session, channel=self.channel, chat_id=event.chat_id)
+        turn = Turn(
+            session, Mailer(session, now), self.services, event, resident, staff,
+            state.state if state else "", dict(state.data) if state else {},
+        )  # fmt: skip
+        dispatch(turn)
+        if turn.state or turn.data:
+            repo.put_conversation_state(
+                session,
+                channel=self.channel,
+                chat_id=event.chat_id,
+                state=turn.state,
+                data=turn.data,
+                now=now,
+            )
+        elif state is not None:
+            repo.clear_conversation_state(session, channel=self.channel, chat_id=event.chat_id)
+        uow.commit()
+        sends: list[Action] = list(turn.mailer.sent)
+        ephemeral: list[Action] = [a for a in turn.ephemeral if isinstance(a, Answer | Edit)]
+        return ephemeral + sends

@@ -1,0 +1,110 @@
+"""Buttons on ticket messages (``t:<action>:<ticket id>[:<value>]``), for staff and residents.
+
+The payload only names an action and a ticket: who presses comes from the event, and the
+permission and life-cycle checks of the service run on every press.
+"""
+
+from __future__ import annotations
+
+from bot.dialogue.turn import Turn
+from bot.domain.lifecycle import Action
+from bot.service.actions import act, check
+from bot.service.notices import button, local_time
+from storage.models import Ticket
+
+NOTE = "note"
+NEEDS_NOTE = {Action.RESOLVE: "ask_resolve_note", Action.RETURN: "ask_return_reason"}
+DONE_TEXT = {
+    Action.ACCEPT: "accepted",
+    Action.RESOLVE: "resolved",
+    Action.RETURN: "returned",
+    Action.REQUEST_EXTENSION: "extension_requested",
+}
+
+
+def parse(data: str) -> tuple[Action, int, str] | None:
+    """``t:accept:12`` → (ACCEPT, 12, ""); anything malformed → None."""
+    parts = data.split(":")
+    if len(parts) not in (3, 4) or parts[0] != "t" or not parts[2].isdigit():
+        return None
+    try:
+        action = Action(parts[1])
+    except ValueError:
+        return None
+    return action, int(parts[2]), parts[3] if len(parts) == 4 else ""
+
+
+def on_button(turn: Turn) -> None:
+    """Check and apply the pressed action, asking for a note where one is needed."""
+    parsed = parse(turn.event.data)
+    ticket = turn.session.get(Ticket, parsed[1]) if parsed else None
+    if parsed is None or ticket is None:
+        turn.answer("not_allowed")
+        return
+    action, _, value = parsed
+    if action in NEEDS_NOTE:
+        refusal = check(turn.actor, action, ticket)
+        if refusal:
+            turn.answer(refusal)
+            return
+        turn.answer()
+        turn.reply(NEEDS_NOTE[action])
+        turn.go(NOTE, action=action.value, ticket_id=ticket.id)
+        return
+    rating = int(value) if action == Action.RATE and value.isdigit() else None
+    apply(turn, ticket, action, rating=rating)
+
+
+def on_note(turn: Turn) -> None:
+    """The note of a resolve or the reason of a return."""
+    body = turn.event.text.strip()
+    action = Action(turn.data.get("action", Action.RESOLVE.value))
+    ticket = turn.session.get(Ticket, int(turn.data.get("ticket_id", 0)))
+    if ticket is None:
+        turn.go("")
+        turn.reply("not_found")
+        return
+    if not body:
+        turn.reply(NEEDS_NOTE.get(action, "ask_resolve_note"))
+        return
+    turn.go("")
+    apply(turn, ticket, action, note=body[:500])
+
+
+def apply(
+    turn: Turn, ticket: Ticket, action: Action, *, note: str = "", rating: int | None = None
+) -> None:
+    """Run the action through the service and tell the presser what happened."""
+    outcome = act(
+        turn.mailer,
+        turn.services,
+        actor=turn.actor,
+        ticket=ticket,
+        action=action,
+        note=note,
+        rating=rating,
+    )
+    if not outcome.ok:
+        turn.answer(outcome.reason)
+        if turn.event.kind.value != "button":
+            turn.reply(outcome.reason)
+        return
+    turn.answer()
+    zone = turn.services.community.zone
+    if action == Action.CONFIRM:
+        turn.close_buttons(turn.t("btn_solved"))
+        buttons = [[button(str(n), f"t:rate:{ticket.id}:{n}") for n in range(1, 6)]]
+        turn.reply("ask_rating", buttons)
+    elif action == Action.RATE:
+        turn.close_buttons(f"{'★' * (rating or 0)}")
+        turn.reply("thanks_rating")
+    elif action == Action.REOPEN:
+        turn.close_buttons(turn.t("btn_not_solved"))
+        turn.reply("reopened", code=ticket.code, assignee="原负责人")
+    elif action in DONE_TEXT:
+        due = local_time(ticket.resolve_due_at, zone)
+        turn.reply(DONE_TEXT[action], code=ticket.code, due=due)
+    elif action == Action.ESCALATE:
+        turn.reply("escalated", code=ticket.code, assignee="上级")
+    else:
+        turn.reply("已处理 " + (ticket.code or ""))

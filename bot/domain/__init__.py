@@ -1,0 +1,1 @@
+"""Pure rules of the ticket life cycle, permissions and deadlines: no I/O."""

@@ -1,0 +1,68 @@
+"""What every use case needs: the community, the classifier, the clock, the outgoing messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from bot.community import Community
+from nlp import Classifier
+from storage import repositories as repo
+
+Buttons = list[list[dict[str, str]]]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """The long-lived collaborators, built once by the composition root."""
+
+    community: Community
+    classifier: Classifier
+    clock: Callable[[], datetime] = utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message written to the outbox in the current transaction."""
+
+    chat_id: int
+    text: str
+    buttons: Buttons | None = None
+    outbox_id: int | None = None
+
+
+@dataclass
+class Mailer:
+    """Writes outgoing messages to the outbox and remembers them for the caller."""
+
+    session: Session
+    now: datetime
+    sent: list[Outgoing] = field(default_factory=list)
+
+    def send(
+        self,
+        chat_id: int | None,
+        text: str,
+        buttons: Buttons | None = None,
+        *,
+        ticket_id: int | None = None,
+    ) -> None:
+        """Queue ``text`` for ``chat_id`` (nobody bound → nothing to send)."""
+        if chat_id is None:
+            return
+        row = repo.enqueue_message(
+            self.session,
+            chat_id=chat_id,
+            text=text,
+            now=self.now,
+            buttons=buttons,
+            ticket_id=ticket_id,
+        )
+        self.sent.append(Outgoing(chat_id, text, buttons, row.id))

@@ -1,0 +1,123 @@
+"""Rendering what people are told about a ticket: texts and buttons, per recipient."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.service.context import Buttons
+from bot.texts import text
+from nlp import DEFAULT_CODES, load_taxonomy
+from storage.models import Resident, StaffMember, Ticket
+
+ROLE_NAMES = {
+    "grid_leader": "网格长",
+    "street_official": "街道干部",
+    "committee": "居委会委员",
+    "police": "社区民警",
+    "social_worker": "社工",
+    "chair": "居委会主任",
+}
+RESIDENCE_TYPES = (
+    "registered",
+    "migrant_permit",
+    "migrant_no_permit",
+    "merchant",
+    "registered_elsewhere",
+)
+MAX_SHOWN_TEXT = 500
+
+
+def category_label(code: str) -> str:
+    """The Chinese label of a category code."""
+    return load_taxonomy_labels().get(code, code)
+
+
+_LABELS: dict[str, str] = {}
+
+
+def load_taxonomy_labels() -> dict[str, str]:
+    if not _LABELS:
+        _LABELS.update({c.code: c.label for c in load_taxonomy().categories})
+    return _LABELS
+
+
+def staff_title(member: StaffMember) -> str:
+    """``姓名（角色）`` as residents and colleagues see it."""
+    role = "网格长" if member.is_grid_leader else ROLE_NAMES.get(str(member.role), str(member.role))
+    return f"{member.name}（{role}）"
+
+
+def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    """A deadline as people read it: ``11月30日 11:00``."""
+    if moment is None:
+        return "-"
+    local = moment.astimezone(zone)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def why(ticket: Ticket) -> str:
+    """The matched words that explain the category."""
+    words = [str(k[0]) for k in ticket.explanation.get("keywords", [])][:4]
+    return "、".join(words) or "居民选择"
+
+
+def button(label: str, data: str) -> dict[str, str]:
+    return {"text": label, "data": data}
+
+
+def ticket_button(key: str, action: str, ticket: Ticket, lang: str = "zh") -> dict[str, str]:
+    return button(text(key, lang), f"t:{action}:{ticket.id}")
+
+
+def staff_buttons(ticket: Ticket) -> Buttons:
+    """Buttons on an assignment: accept, resolve, return, extension, escalate."""
+    return [
+        [
+            ticket_button("btn_accept", "accept", ticket),
+            ticket_button("btn_resolve", "resolve", ticket),
+        ],
+        [
+            ticket_button("btn_return", "return", ticket),
+            ticket_button("btn_extend", "request_extension", ticket),
+            ticket_button("btn_escalate", "escalate", ticket),
+        ],
+    ]
+
+
+def category_buttons(prefix: str) -> Buttons:
+    """One button per category (two per row); data ``{prefix}{code}``."""
+    flat = [button(category_label(code), f"{prefix}{code}") for code in DEFAULT_CODES]
+    return [flat[i : i + 2] for i in range(0, len(flat), 2)]
+
+
+def assignment_text(
+    ticket: Ticket, reporter: Resident | None, grid_name: str, zone: ZoneInfo
+) -> str:
+    """The message a grid member gets for a new assignment (never the phone number)."""
+    if ticket.anonymous or reporter is None:
+        who = text("anonymous")
+    else:
+        kind = text(f"res_{reporter.residence_type}") if reporter.residence_type else "-"
+        who = f"{reporter.display_name or '居民'}（{kind}）"
+        if reporter.phone:
+            who += f" 电话 {reporter.phone}"
+    body = ticket.text if len(ticket.text) <= MAX_SHOWN_TEXT else ticket.text[:MAX_SHOWN_TEXT] + "…"
+    address = (None if ticket.anonymous or reporter is None else reporter.address) or ticket.place
+    return text(
+        "assignment",
+        code=ticket.code,
+        urgent=" 【紧急】" if ticket.urgent else "",
+        label=category_label(ticket.category),
+        why=why(ticket),
+        grid=grid_name,
+        address=address or text("unknown_address"),
+        reporter=who,
+        text=body,
+        signoff_due=local_time(ticket.signoff_due_at, zone),
+        resolve_due=local_time(ticket.resolve_due_at, zone),
+    )
+
+
+def status_name(status: str, lang: str = "zh") -> str:
+    return text(f"status_{status}", lang)

@@ -1,0 +1,35 @@
+"""Settings from the environment, read once by the command line and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///gridvoice.db"
+
+
+class Settings(BaseSettings):
+    """Everything configurable about a running GridVoice (prefix ``GRIDVOICE_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDVOICE_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    community: Path | None = None
+    """A community YAML file; the shipped sample community when unset."""
+    nlp_model: Path | None = None
+    """A keyword model written by ``python -m nlp train``; the shipped one when unset."""
+    log_level: str = "INFO"
+    telegram_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "GRIDVOICE_TELEGRAM_BOT_TOKEN"),
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org",
+        validation_alias=AliasChoices("TELEGRAM_API_URL", "GRIDVOICE_TELEGRAM_API_URL"),
+    )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,16 @@
+"""Every user-facing string, short and plain: Simplified Chinese first, English second."""
+
+from __future__ import annotations
+
+from bot.texts.en import EN
+from bot.texts.zh import ZH
+
+LANGUAGES = {"zh": ZH, "en": EN}
+DEFAULT_LANGUAGE = "zh"
+
+
+def text(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """The string ``key`` in ``lang`` (falling back to Chinese) with ``values`` filled in."""
+    table = LANGUAGES.get(lang, ZH)
+    template = table.get(key) or ZH[key]
+    return template.format(**values) if values else template

@@ -1,0 +1,74 @@
+"""Text normalisation: one canonical form of a message before it is matched.
+
+Steps, in order: cap the length, NFKC (full-width → half-width), drop control, zero-width and
+bidirectional-override characters, traditional → simplified Chinese (OpenCC ``t2s``), collapse
+runs of spaces, lower-case Latin letters. ``mask_for_matching`` then blanks URLs and phone
+numbers with spaces of the same length, so character spans stay valid.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from typing import Any
+
+MAX_CLASSIFY_CHARS = 2000
+"""Only the first this-many characters of a message are classified; the rest is kept, not read."""
+
+_INVISIBLE = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"  # C0/C1 controls except \t \n \r
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8]"
+)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+_URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+", re.I)
+_PHONE = re.compile(
+    r"(?<!\d)(?:\+?86[- ]?)?(?:1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)"
+)
+
+_converter: Any = None
+_converter_lock = threading.Lock()
+
+
+def _t2s() -> Any:
+    """The shared OpenCC traditional → simplified converter, built on first use."""
+    global _converter
+    if _converter is None:
+        with _converter_lock:
+            if _converter is None:
+                import opencc
+
+                _converter = opencc.OpenCC("t2s")
+    return _converter
+
+
+_ZHE = re.compile("(?<![显土卓编原巨名])著(?![名作者称述录书])")
+"""著 that is the particle/verb 着 (著火, 睡著, 看著), not 著 of 著名, 著作, 显著."""
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional Chinese characters and phrases to simplified ones."""
+    if text.isascii():
+        return text
+    return _ZHE.sub("着", str(_t2s().convert(text)))
+
+
+def normalize(text: str, *, max_chars: int | None = MAX_CLASSIFY_CHARS) -> str:
+    """Return the canonical form of ``text`` (see module docstring); never raises on size."""
+    if max_chars is not None and len(text) > max_chars:
+        text = text[:max_chars]
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = to_simplified(text)
+    text = _SPACES.sub(" ", text).strip()
+    return text.lower()
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def mask_for_matching(text: str) -> str:
+    """Blank URLs and phone numbers (same length, so spans are preserved)."""
+    return _PHONE.sub(_blank, _URL.sub(_blank, text))

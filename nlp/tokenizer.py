@@ -1,0 +1,102 @@
+"""Word segmentation with a private jieba tokenizer and the community dictionary.
+
+Never uses the global ``jieba.dt``: each :class:`Segmenter` owns a ``jieba.Tokenizer``, loaded
+lazily (thread-safe) on first use, with jieba's cache in a known writable directory
+(``GRIDVOICE_CACHE_DIR``, else ``$XDG_CACHE_HOME/gridvoice``, else ``~/.cache/gridvoice``, else
+the system temp directory).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+COMMUNITY_DICTIONARY = "community_dict.txt"
+_KEYWORD_FREQ = 20000
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a segmented text with its character span ``[start, end)``."""
+
+    text: str
+    start: int
+    end: int
+
+
+def cache_dir() -> Path:
+    """The directory where jieba keeps its prefix-dictionary cache (created if needed)."""
+    candidates: list[Path] = []
+    if env := os.environ.get("GRIDVOICE_CACHE_DIR"):
+        candidates.append(Path(env))
+    if xdg := os.environ.get("XDG_CACHE_HOME"):
+        candidates.append(Path(xdg) / "gridvoice")
+    candidates.append(Path.home() / ".cache" / "gridvoice")
+    candidates.append(Path(tempfile.gettempdir()) / "gridvoice-cache")
+    for path in candidates:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(path, os.W_OK):
+            return path
+    return Path(tempfile.gettempdir())
+
+
+def community_dictionary_path() -> Path:
+    """The community user dictionary shipped with the package."""
+    return Path(str(resources.files("nlp") / "data" / COMMUNITY_DICTIONARY))
+
+
+class Segmenter:
+    """Splits simplified Chinese text into :class:`Token` s; extra words are never split."""
+
+    def __init__(self, extra_words: Iterable[str] = (), *, hmm: bool = True) -> None:
+        self._extra_words = tuple(sorted({w for w in extra_words if w.strip()}))
+        self._hmm = hmm
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.tmp_dir = str(cache_dir())
+        tokenizer.initialize()
+        with community_dictionary_path().open("rb") as dictionary:
+            tokenizer.load_userdict(dictionary)
+        for word in self._extra_words:
+            if " " not in word and tokenizer.FREQ.get(word, 0) < _KEYWORD_FREQ:
+                tokenizer.add_word(word, freq=_KEYWORD_FREQ)
+        return tokenizer
+
+    def ready(self) -> Any:
+        """Load the tokenizer if it is not loaded yet and return it."""
+        if self._tokenizer is None:
+            with self._lock:
+                if self._tokenizer is None:
+                    self._tokenizer = self._load()
+        return self._tokenizer
+
+    def words(self, text: str) -> list[str]:
+        """Segment ``text`` into words (whitespace dropped)."""
+        return [w for w in self.ready().cut(text, HMM=self._hmm) if not w.isspace()]
+
+    def tokens(self, text: str) -> list[Token]:
+        """Segment ``text`` into tokens with character spans (whitespace dropped)."""
+        result: list[Token] = []
+        position = 0
+        for word in self.ready().cut(text, HMM=self._hmm):
+            end = position + len(word)
+            if not word.isspace():
+                result.append(Token(word, position, end))
+            position = end
+        return result
