@@ -81,13 +81,13 @@ def run_train(args: argparse.Namespace) -> int:
     examples = [e for path in args.file for e in read_examples(path)]
     base = Classifier(load_taxonomy(args.taxonomy)) if args.taxonomy else Classifier()
     try:
-        model = train(examples, base=base)
+        model = train(examples, base=base, chars=not args.words_only)
     except ValueError as exc:
         raise DatasetError(f"{args.file[0]}: {exc}") from exc
     save_model(model, args.out)
     print(f"learned {len(model.weights)} terms for {len(model.labels)} labels ({model.method})")
     if set(model.labels) <= set(base.taxonomy.codes):
-        print(f"curated keywords keep a share of {model.curated_weight:.2f}")
+        print(f"curated keyword scores are added with a weight of {model.curated_weight:.2f}")
     for label in model.labels:
         terms = " ".join(f"{t}({w:.2f})" for t, w in top_terms(model, label, 8))
         print(f"{label}: {terms}")
@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="learn keyword weights from labelled CSVs")
     train.add_argument("file", type=Path, nargs="+")
     train.add_argument("--out", type=Path, required=True, help="model file to write")
+    train.add_argument(
+        "--words-only", action="store_true", help="no character pairs: faster, a little less exact"
+    )
     for sub in (classify, evaluate_, train):
         sub.add_argument("--taxonomy", type=Path, help="taxonomy YAML (default: shipped)")
     for sub in (classify, evaluate_):

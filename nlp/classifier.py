@@ -10,27 +10,39 @@ set has it) with the alternatives, so the bot can ask the resident to choose.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from nlp.cues import POST_BLOCKERS, URGENCY_BLOCKERS, URGENT_TERMS, urgent_terms
+from nlp.cues import (
+    DANGER_SIGNS,
+    IMMEDIATE,
+    POST_BLOCKERS,
+    URGENCY_BLOCKERS,
+    URGENT_TERMS,
+    urgent_terms,
+)
 from nlp.lexicon import Hit, Lexicon
-from nlp.model import KeywordModel, features
+from nlp.model import KeywordModel, kept_words
 from nlp.normalize import MAX_CLASSIFY_CHARS, mask_for_matching, normalize
 from nlp.taxonomy import OTHER, Taxonomy, load_taxonomy
 from nlp.tokenizer import Segmenter
 
 SHARPNESS = 1.3
 """Softmax sharpness for curated keyword scores."""
-OTHER_PRIOR = 1.2
+OTHER_PRIOR = 1.0
 """The score ``other`` starts with: evidence must outweigh it."""
-LOW_CONFIDENCE = 0.4
-"""Below this probability the answer is ``other`` with alternatives."""
+LOW_CONFIDENCE = 0.3
+"""Below this probability the answer is ``other`` with alternatives (curated keywords only)."""
+LOW_CONFIDENCE_WITH_MODEL = 0.2
+"""The same with a learned model, whose probabilities are spread more thinly."""
 
 
-@dataclass(frozen=True, slots=True)
-class Keyword:
+Terms = list[str]
+NO_TERMS: Terms = []
+
+
+class Keyword(NamedTuple):
     """One piece of the explanation: a matched term, its weight and its character spans."""
 
     term: str
@@ -39,7 +51,7 @@ class Keyword:
     negated: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Classification:
     """The decision on one message. Spans refer to ``text``, the normalised message."""
 
@@ -68,14 +80,14 @@ class Classification:
         }
 
 
-def softmax(scores: Mapping[str, float], sharpness: float = 1.0) -> dict[str, float]:
+def softmax(scores: Sequence[float], sharpness: float = 1.0) -> list[float]:
     """Probabilities from scores."""
     if not scores:
-        return {}
-    top = max(scores.values())
-    exps = {k: math.exp(sharpness * (v - top)) for k, v in scores.items()}
-    total = sum(exps.values())
-    return {k: v / total for k, v in exps.items()}
+        return []
+    top = max(scores)
+    exps = [math.exp(sharpness * (value - top)) for value in scores]
+    total = sum(exps)
+    return [value / total for value in exps]
 
 
 class Classifier:
@@ -87,64 +99,74 @@ class Classifier:
         model: KeywordModel | None = None,
         *,
         segmenter: Segmenter | None = None,
-        low_confidence: float = LOW_CONFIDENCE,
+        low_confidence: float | None = None,
     ) -> None:
         self.taxonomy = taxonomy or load_taxonomy()
         self.model = model
         self.lexicon = Lexicon(self.taxonomy)
-        extra = self.taxonomy.terms() | URGENT_TERMS | URGENCY_BLOCKERS | POST_BLOCKERS
+        extra = self.taxonomy.terms() | URGENT_TERMS | set(DANGER_SIGNS) | IMMEDIATE
+        extra |= URGENCY_BLOCKERS | POST_BLOCKERS
         self.segmenter = segmenter or Segmenter(extra)
-        self.low_confidence = low_confidence
-        codes = set(self.taxonomy.codes)
-        self._blend = model is not None and set(model.labels) <= codes
+        default = LOW_CONFIDENCE if model is None else LOW_CONFIDENCE_WITH_MODEL
+        self.low_confidence = default if low_confidence is None else low_confidence
+        codes = self.taxonomy.codes
+        self._blend = model is not None and set(model.labels) <= set(codes)
+        self.labels: tuple[str, ...] = model.labels if model and not self._blend else codes
+        """The labels this classifier answers with."""
+        self._position = {code: i for i, code in enumerate(codes)}
+        self._names = {c.code: c.label for c in self.taxonomy.categories}
+        learned_at = {label: i for i, label in enumerate(model.labels)} if model else {}
+        self._learned_at = [learned_at.get(code, -1) for code in codes]
 
-    @property
-    def labels(self) -> tuple[str, ...]:
-        """The labels this classifier can answer."""
-        if self.model is not None and not self._blend:
-            return self.model.labels
-        return self.taxonomy.codes
-
-    def _curated(self, hits: list[Hit]) -> dict[str, float]:
-        scores = dict.fromkeys(self.taxonomy.codes, 0.0)
-        if OTHER in scores:
-            scores[OTHER] = OTHER_PRIOR
+    def _curated_scores(self, hits: list[Hit]) -> list[float]:
+        scores = [0.0] * len(self._position)
+        if OTHER in self._position:
+            scores[self._position[OTHER]] = OTHER_PRIOR
+        position = self._position
         for hit in hits:
-            scores[hit.category] += -0.5 * hit.weight if hit.negated else hit.weight
-        return softmax(scores, SHARPNESS)
+            scores[position[hit.category]] += -0.5 * hit.weight if hit.negated else hit.weight
+        return scores
 
-    def _probabilities(self, hits: list[Hit], terms: list[str]) -> dict[str, float]:
+    def _probabilities(self, hits: list[Hit], terms: Terms) -> list[float]:
+        """Curated keyword scores plus learned scores (a product of experts), softmaxed;
+        in the order of :attr:`labels`."""
         if self.model is None:
-            return self._curated(hits)
-        learned = softmax(self.model.scores(terms))
+            return softmax(self._curated_scores(hits), SHARPNESS)
+        learned = self.model.score_list(terms)
         if not self._blend:
-            return learned
-        share = self.model.curated_weight
-        curated = self._curated(hits)
-        known = sum(p for c, p in curated.items() if c in learned)
-        return {
-            c: share * p + (1 - share) * known * learned[c] if c in learned else p
-            for c, p in curated.items()
-        }
+            return softmax(learned)
+        scale = self.model.curated_weight
+        centre = sum(learned) / len(learned)
+        curated = self._curated_scores(hits)
+        return softmax(
+            [
+                scale * value + (learned[at] if at >= 0 else centre)
+                for value, at in zip(curated, self._learned_at, strict=True)
+            ]
+        )
 
     def classify(self, text: str) -> Classification:
         """Classify one message; never raises on content or size."""
         normal = normalize(text)
         tokens = self.segmenter.tokens(mask_for_matching(normal))
         hits = self.lexicon.hits(tokens)
-        terms = features([t.text for t in tokens]) if self.model is not None else []
+        model = self.model
+        terms = NO_TERMS if model is None else kept_words([t.text for t in tokens])
         probabilities = self._probabilities(hits, terms)
-        ranked = sorted(probabilities.items(), key=lambda item: -item[1])
-        best, confidence = ranked[0]
+        labels = self.labels
+        order = sorted(range(len(labels)), key=probabilities.__getitem__, reverse=True)
+        best, confidence = labels[order[0]], probabilities[order[0]]
         low = confidence < self.low_confidence or best == OTHER
-        alternatives = tuple((c, p) for c, p in ranked if c != OTHER)[:3]
+        alternatives = tuple(
+            (labels[i], probabilities[i]) for i in order[:4] if labels[i] != OTHER
+        )[:3]
         shown = alternatives[0][0] if low and alternatives else best
-        if low and OTHER in probabilities:
+        if low and OTHER in labels:
             best = OTHER
         danger = urgent_terms(tokens)
         return Classification(
             category=best,
-            label=self.taxonomy.label(best),
+            label=self._names.get(best, best),
             confidence=confidence,
             alternatives=alternatives,
             keywords=self._explain(hits, terms, shown),
@@ -156,7 +178,7 @@ class Classifier:
             negated=tuple(Keyword(h.term, h.weight, h.spans, True) for h in hits if h.negated),
         )
 
-    def _explain(self, hits: list[Hit], terms: list[str], code: str) -> tuple[Keyword, ...]:
+    def _explain(self, hits: list[Hit], terms: Terms, code: str) -> tuple[Keyword, ...]:
         chosen = [
             Keyword(h.term, h.weight, h.spans)
             for h in hits
@@ -166,5 +188,5 @@ class Classifier:
         if self.model is not None:
             known = {k.term for k in chosen}
             learned = self.model.contributions(terms, code)
-            chosen.extend(Keyword(t, w) for t, w in learned[:5] if t not in known)
+            chosen.extend(Keyword(t, w) for t, w in learned if t not in known)
         return tuple(chosen)

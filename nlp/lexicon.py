@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nlp.cues import DENIAL_CUES, negated_positions
 from nlp.taxonomy import Taxonomy
@@ -15,8 +15,7 @@ PHRASE_WINDOW = 8
 """The parts of a phrase must lie within this many tokens of each other."""
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A matched keyword: the category it argues for, its weight and where it stands."""
 
     term: str
@@ -26,28 +25,12 @@ class Hit:
     negated: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Match:
+class _Match(NamedTuple):
     term: str
     first: int
     last: int
     start: int
     end: int
-
-    def _replace_index(self, index: int) -> _Match:
-        return _Match(self.term, index, index, self.start, self.end)
-
-
-def _inner_term(token: Token, known: Collection[str]) -> _Match | None:
-    """The longest known term (two characters or more) inside a longer token ("着火了")."""
-    word = token.text
-    for size in range(len(word) - 1, 1, -1):
-        for offset in range(len(word) - size + 1):
-            piece = word[offset : offset + size]
-            if piece in known:
-                start = token.start + offset
-                return _Match(piece, 0, 0, start, start + size)
-    return None
 
 
 class Lexicon:
@@ -55,73 +38,93 @@ class Lexicon:
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.terms: dict[str, list[tuple[str, float]]] = {}
-        self.phrases: list[tuple[tuple[str, ...], str, float]] = []
+        self.phrases: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
         for category in taxonomy.categories:
             for sign, weights in ((1.0, category.keywords), (-1.0, category.negative)):
                 for term, weight in weights.items():
                     parts = tuple(term.split())
+                    entry = (category.code, sign * weight)
                     if len(parts) > 1:
-                        self.phrases.append((parts, category.code, sign * weight))
+                        self.phrases.setdefault(parts[0], []).append((parts, *entry))
                     else:
-                        self.terms.setdefault(term, []).append((category.code, sign * weight))
-        self.phrase_parts = {part for parts, _, _ in self.phrases for part in parts}
+                        self.terms.setdefault(term, []).append(entry)
+        heads = {p for group in self.phrases.values() for phrase, _, _ in group for p in phrase}
+        self.known = frozenset(self.terms) | heads
+        self.prefixes = frozenset(w[:n] for w in self.known for n in range(1, len(w)))
+        self._inner: dict[str, tuple[str, int] | None] = {}
+
+    def _inner_term(self, word: str) -> tuple[str, int] | None:
+        """The longest known term (2+ characters) inside a longer token, and its offset."""
+        if word not in self._inner:
+            if len(self._inner) > 50_000:
+                self._inner.clear()
+            self._inner[word] = _longest_inside(word, self.known)
+        return self._inner[word]
 
     def _matches(self, tokens: Sequence[Token]) -> list[_Match]:
         """Longest-first matches of known terms over runs of up to MAX_JOIN tokens."""
-        known = self.terms.keys() | self.phrase_parts
+        known, prefixes = self.known, self.prefixes
         found: list[_Match] = []
         index, count = 0, len(tokens)
         while index < count:
-            for size in range(min(MAX_JOIN, count - index), 0, -1):
-                last = index + size - 1
-                term = (
-                    tokens[index].text
-                    if size == 1
-                    else "".join(t.text for t in tokens[index : last + 1])
-                )
-                if term in known:
-                    found.append(_Match(term, index, last, tokens[index].start, tokens[last].end))
-                    index = last + 1
-                    break
-            else:
-                inner = _inner_term(tokens[index], known)
+            text = tokens[index].text
+            best = index if text in known else -1
+            joined, last = text, index
+            while joined in prefixes and last + 1 < count and last - index + 1 < MAX_JOIN:
+                last += 1
+                joined += tokens[last].text
+                if joined in known:
+                    best = last
+            if best >= 0:
+                term = "".join(t.text for t in tokens[index : best + 1])
+                found.append(_Match(term, index, best, tokens[index].start, tokens[best].end))
+                index = best + 1
+                continue
+            if len(text) > 2:
+                inner = self._inner_term(text)
                 if inner is not None:
-                    found.append(inner._replace_index(index))
-                index += 1
+                    start = tokens[index].start + inner[1]
+                    found.append(_Match(inner[0], index, index, start, start + len(inner[0])))
+            index += 1
         return found
 
     def hits(self, tokens: Sequence[Token]) -> list[Hit]:
         """Every keyword and phrase of the taxonomy found in ``tokens``, negation marked."""
         denied = negated_positions(tokens, DENIAL_CUES)
-        matches = self._matches(tokens)
         spans: dict[str, list[tuple[int, int]]] = {}
         negated: dict[str, bool] = {}
         positions: dict[str, list[int]] = {}
-        for match in matches:
+        for match in self._matches(tokens):
             spans.setdefault(match.term, []).append((match.start, match.end))
             positions.setdefault(match.term, []).append(match.first)
-            is_denied = match.first in denied
-            negated[match.term] = negated.get(match.term, True) and is_denied
+            negated[match.term] = negated.get(match.term, True) and match.first in denied
         result = [
             Hit(term, code, weight, tuple(spans[term]), negated[term])
             for term in spans
             for code, weight in self.terms.get(term, ())
         ]
-        for parts, code, weight in self.phrases:
-            located = _phrase_span(parts, positions, tokens)
-            if located is not None:
-                first, last = located
-                span = (
-                    (tokens[first].start, tokens[first].end),
-                    (tokens[last].start, tokens[last].end),
-                )
-                result.append(Hit(" ".join(parts), code, weight, span, first in denied))
+        for head in positions.keys() & self.phrases.keys():
+            for parts, code, weight in self.phrases[head]:
+                located = _phrase_span(parts, positions)
+                if located is not None:
+                    first, last = located
+                    span = (
+                        (tokens[first].start, tokens[first].end),
+                        (tokens[last].start, tokens[last].end),
+                    )
+                    result.append(Hit(" ".join(parts), code, weight, span, first in denied))
         return result
 
 
-def _phrase_span(
-    parts: tuple[str, ...], positions: dict[str, list[int]], tokens: Sequence[Token]
-) -> tuple[int, int] | None:
+def _longest_inside(word: str, known: Collection[str]) -> tuple[str, int] | None:
+    for size in range(len(word) - 1, 1, -1):
+        for offset in range(len(word) - size + 1):
+            if word[offset : offset + size] in known:
+                return word[offset : offset + size], offset
+    return None
+
+
+def _phrase_span(parts: tuple[str, ...], positions: dict[str, list[int]]) -> tuple[int, int] | None:
     """First and last token index of ``parts`` found in order within the window, if any."""
     if any(part not in positions for part in parts):
         return None

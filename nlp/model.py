@@ -6,10 +6,12 @@ A model file is JSON::
      "labels": [...], "bias": {label: b}, "weights": {term: {label: w}},
      "curated_weight": 0.5}
 
-A term is a word, two adjacent words joined by one space, or ``~`` and two adjacent
-characters (``~漏水``: these characters anywhere, however the words were cut). The score of a label is
-``bias + sum(weights of the message's terms) / sqrt(number of terms)``; ``curated_weight`` is the
-share the curated taxonomy keeps when the labels are the taxonomy's codes.
+A term is a word, or ``~`` and two adjacent characters inside a word (``~漏水``: matches
+however the word around them was cut). The score of a label is
+``bias + sum(weights of the message's terms) / sqrt(number of terms)`` over its distinct words
+and the pairs inside them;
+``curated_weight`` scales the curated taxonomy's keyword scores that are added to these when the
+labels are the taxonomy's codes. Scoring is a few dictionary look-ups per word: rows are compiled once at load.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from itertools import pairwise
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 MODEL_FORMAT = "gridvoice-keyword-model"
 MODEL_VERSION = 1
 CHARS = "~"
+_UNSEEN = object()
 
 
 class ModelError(ValueError):
@@ -32,18 +34,21 @@ class ModelError(ValueError):
 
 
 def _is_word(word: str) -> bool:
-    return any(ch.isalpha() for ch in word)
+    return word.isalpha() or any(ch.isalpha() for ch in word)
 
 
-def features(words: Sequence[str]) -> list[str]:
-    """The distinct terms of a message: its words (with a letter in them), adjacent word pairs
-    (``"a b"``) and ``~`` + character pairs of the words run together."""
-    kept = [w for w in words if _is_word(w)]
-    terms = dict.fromkeys(kept)
-    terms.update(dict.fromkeys(f"{a} {b}" for a, b in pairwise(kept)))
-    joined = "".join(kept)
-    terms.update(dict.fromkeys(CHARS + joined[i : i + 2] for i in range(len(joined) - 1)))
-    return list(terms)
+def kept_words(words: Sequence[str]) -> list[str]:
+    """The distinct words of a message that have a letter in them (no numbers, punctuation)."""
+    return list(dict.fromkeys(w for w in words if w.isalpha() or _is_word(w)))
+
+
+def features(words: Sequence[str], *, chars: bool = True) -> list[str]:
+    """The terms of a message as named in a model file: its distinct words and, with ``chars``,
+    ``~`` + every pair of adjacent characters inside each of them."""
+    kept = kept_words(words)
+    if not chars:
+        return kept
+    return kept + [CHARS + w[i : i + 2] for w in kept for i in range(len(w) - 1)]
 
 
 @dataclass(frozen=True)
@@ -55,32 +60,89 @@ class KeywordModel:
     weights: Mapping[str, Mapping[str, float]]
     method: str = "unknown"
     curated_weight: float = 0.5
+    chars: bool = True
+    """Whether character pairs are terms too (more accurate on new wording, slower)."""
+    _words: dict[str, tuple[float, ...]] = field(init=False, repr=False, compare=False)
+    _chars: dict[str, tuple[float, ...]] = field(init=False, repr=False, compare=False)
+    _bias: list[float] = field(init=False, repr=False, compare=False)
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+    _positive: list[dict[str, float]] = field(init=False, repr=False, compare=False)
+    _vectors: dict[str, tuple[float, ...] | None] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
-    def scores(self, terms: Sequence[str]) -> dict[str, float]:
-        """Score every label for a message's terms."""
-        totals = dict(self.bias)
-        found = 0
-        for term in terms:
-            row = self.weights.get(term)
-            if row is None:
-                continue
-            found += 1
-            for label, weight in row.items():
-                totals[label] += weight
-        scale = 1.0 / math.sqrt(len(terms)) if terms else 0.0
-        return {
-            label: self.bias[label] + (totals[label] - self.bias[label]) * scale for label in totals
-        }
+    def __post_init__(self) -> None:
+        """Compile the weights into one dense row (a weight per label) per term."""
+        index = {label: i for i, label in enumerate(self.labels)}
+        words: dict[str, tuple[float, ...]] = {}
+        chars: dict[str, tuple[float, ...]] = {}
+        positive: list[dict[str, float]] = [{} for _ in self.labels]
+        for term, values in self.weights.items():
+            row = [0.0] * len(self.labels)
+            for label, weight in values.items():
+                if label in index:
+                    row[index[label]] = weight
+                    if weight > 0 and not term.startswith(CHARS):
+                        positive[index[label]][term] = weight
+            if term.startswith(CHARS):
+                chars[term[len(CHARS) :]] = tuple(row)
+            else:
+                words[term] = tuple(row)
+        object.__setattr__(self, "_words", words)
+        object.__setattr__(self, "_chars", chars)
+        object.__setattr__(self, "_bias", [float(self.bias[label]) for label in self.labels])
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_positive", positive)
 
-    def contributions(self, terms: Sequence[str], label: str) -> list[tuple[str, float]]:
-        """The terms that argue for ``label``, strongest first (the explanation)."""
-        scale = 1.0 / math.sqrt(len(terms)) if terms else 0.0
-        found = [
-            (term, round(self.weights[term][label] * scale, 4))
-            for term in terms
-            if label in self.weights.get(term, {}) and self.weights[term][label] > 0
-        ]
-        return sorted(found, key=lambda item: -item[1])
+    def _token_vector(self, word: str) -> tuple[float, ...] | None:
+        """The summed rows of a word and of the character pairs inside it (cached)."""
+        vector = self._vectors.get(word, _UNSEEN)
+        if vector is not _UNSEEN:
+            return vector  # type: ignore[return-value]
+        rows = [self._words[word]] if word in self._words else []
+        if self.chars:
+            rows.extend(r for i in range(len(word) - 1) if (r := self._chars.get(word[i : i + 2])))
+        found = tuple(map(sum, zip(*rows, strict=True))) if rows else None
+        if len(self._vectors) > 100_000:
+            self._vectors.clear()
+        self._vectors[word] = found
+        return found
+
+    def score_list(self, kept: Sequence[str]) -> list[float]:
+        """The score of each label (in ``labels`` order) for a message's kept words."""
+        get, unseen = self._vectors.get, _UNSEEN
+        rows = []
+        for word in kept:
+            vector = get(word, unseen)
+            if vector is unseen:
+                vector = self._token_vector(word)
+            if vector is not None:
+                rows.append(vector)
+        if not rows:
+            return list(self._bias)
+        scale = 1.0 / math.sqrt(self._count(kept))
+        totals = map(sum, zip(*rows, strict=True))
+        return [b + total * scale for b, total in zip(self._bias, totals, strict=True)]
+
+    def _count(self, kept: Sequence[str]) -> int:
+        """How many terms the kept words make (words, plus the pairs inside them)."""
+        return sum(map(len, kept)) if self.chars else len(kept)
+
+    def scores(self, words: Sequence[str]) -> dict[str, float]:
+        """Score every label for a message's words."""
+        return dict(zip(self.labels, self.score_list(kept_words(words)), strict=True))
+
+    def contributions(
+        self, kept: Sequence[str], label: str, limit: int = 5
+    ) -> list[tuple[str, float]]:
+        """The words that argue most for ``label`` (the explanation), strongest first."""
+        if label not in self._index:
+            return []
+        positive = self._positive[self._index[label]]
+        count = self._count(kept)
+        scale = 1.0 / math.sqrt(count) if count else 0.0
+        found = {word: round(positive[word] * scale, 4) for word in kept if word in positive}
+        return sorted(found.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +151,7 @@ class KeywordModel:
             "method": self.method,
             "labels": list(self.labels),
             "curated_weight": self.curated_weight,
+            "char_pairs": self.chars,
             "bias": dict(self.bias),
             "weights": {term: dict(row) for term, row in self.weights.items()},
         }
@@ -119,8 +182,9 @@ def load_model(path: Path) -> KeywordModel:
             for term, row in data["weights"].items()
         }
         curated = float(data.get("curated_weight", 0.5))
+        chars = bool(data.get("char_pairs", True))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ModelError(f"malformed model file {path}: {exc}") from exc
     if not labels:
         raise ModelError(f"malformed model file {path}: no labels")
-    return KeywordModel(labels, bias, weights, str(data.get("method", "unknown")), curated)
+    return KeywordModel(labels, bias, weights, str(data.get("method", "unknown")), curated, chars)

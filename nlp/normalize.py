@@ -28,18 +28,26 @@ _PHONE = re.compile(
 )
 
 _converter: Any = None
+_traditional: frozenset[str] = frozenset()
 _converter_lock = threading.Lock()
+_CJK = "".join(chr(code) for code in range(0x3400, 0xA000))
 
 
 def _t2s() -> Any:
-    """The shared OpenCC traditional → simplified converter, built on first use."""
-    global _converter
+    """The shared OpenCC traditional → simplified converter, built on first use, and the set of
+    characters it changes (a message without any of them is not converted: most are simplified)."""
+    global _converter, _traditional
     if _converter is None:
         with _converter_lock:
             if _converter is None:
                 import opencc
 
-                _converter = opencc.OpenCC("t2s")
+                converter = opencc.OpenCC("t2s")
+                simplified = converter.convert("\n".join(_CJK)).split("\n")
+                _traditional = frozenset(
+                    a for a, b in zip(_CJK, simplified, strict=False) if a != b
+                )
+                _converter = converter
     return _converter
 
 
@@ -51,14 +59,18 @@ def to_simplified(text: str) -> str:
     """Convert traditional Chinese characters and phrases to simplified ones."""
     if text.isascii():
         return text
-    return _ZHE.sub("着", str(_t2s().convert(text)))
+    converter = _t2s()
+    if _traditional.isdisjoint(text):
+        return text
+    return _ZHE.sub("着", str(converter.convert(text)))
 
 
 def normalize(text: str, *, max_chars: int | None = MAX_CLASSIFY_CHARS) -> str:
     """Return the canonical form of ``text`` (see module docstring); never raises on size."""
     if max_chars is not None and len(text) > max_chars:
         text = text[:max_chars]
-    text = unicodedata.normalize("NFKC", text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = to_simplified(text)
     text = _SPACES.sub(" ", text).strip()
@@ -69,6 +81,11 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
+_MAYBE_MASKED = re.compile(r"\d|www\.|https?:", re.I)
+
+
 def mask_for_matching(text: str) -> str:
     """Blank URLs and phone numbers (same length, so spans are preserved)."""
+    if _MAYBE_MASKED.search(text) is None:
+        return text
     return _PHONE.sub(_blank, _URL.sub(_blank, text))

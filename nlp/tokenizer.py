@@ -13,17 +13,17 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from nlp.dag import DagCutter
 
 COMMUNITY_DICTIONARY = "community_dict.txt"
 _KEYWORD_FREQ = 20000
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word of a segmented text with its character span ``[start, end)``."""
 
     text: str
@@ -58,10 +58,11 @@ def community_dictionary_path() -> Path:
 class Segmenter:
     """Splits simplified Chinese text into :class:`Token` s; extra words are never split."""
 
-    def __init__(self, extra_words: Iterable[str] = (), *, hmm: bool = True) -> None:
+    def __init__(self, extra_words: Iterable[str] = (), *, hmm: bool = False) -> None:
         self._extra_words = tuple(sorted({w for w in extra_words if w.strip()}))
         self._hmm = hmm
         self._tokenizer: Any = None
+        self._cutter: DagCutter | None = None
         self._lock = threading.Lock()
 
     def _load(self) -> Any:
@@ -83,20 +84,29 @@ class Segmenter:
         if self._tokenizer is None:
             with self._lock:
                 if self._tokenizer is None:
-                    self._tokenizer = self._load()
+                    tokenizer = self._load()
+                    self._cutter = None if self._hmm else DagCutter(tokenizer)
+                    self._tokenizer = tokenizer
         return self._tokenizer
+
+    def _cut(self, text: str) -> list[str]:
+        tokenizer = self.ready()
+        if self._cutter is not None:
+            return self._cutter.cut(text)
+        return list(tokenizer.cut(text, HMM=True))
 
     def words(self, text: str) -> list[str]:
         """Segment ``text`` into words (whitespace dropped)."""
-        return [w for w in self.ready().cut(text, HMM=self._hmm) if not w.isspace()]
+        return [w for w in self._cut(text) if not w.isspace()]
 
     def tokens(self, text: str) -> list[Token]:
         """Segment ``text`` into tokens with character spans (whitespace dropped)."""
         result: list[Token] = []
+        append, new = result.append, tuple.__new__
         position = 0
-        for word in self.ready().cut(text, HMM=self._hmm):
+        for word in self._cut(text):
             end = position + len(word)
-            if not word.isspace():
-                result.append(Token(word, position, end))
+            if word != " " and not word.isspace():
+                append(new(Token, (word, position, end)))
             position = end
         return result
