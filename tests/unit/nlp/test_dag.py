@@ -16,7 +16,7 @@ def texts() -> list[str]:
     for name in ("devset.csv", "alt_test.csv"):
         with (DATA / name).open(encoding="utf-8") as handle:
             found.extend(row["text"] for row in csv.DictReader(handle))
-    return found + ["", " ", "abc 123 def", "\n\t", "ABC123中文abc", "a+b#c&d.e_f%g-h", "😀楼道😀"]
+    return [*found, "", " ", "abc 123 def", "\n\t", "ABC123中文abc", "a+b#c&d.e_f%g-h", "😀楼道😀"]
 
 
 @pytest.mark.parametrize("prepare", [lambda t: t, lambda t: mask_for_matching(normalize(t))])
