@@ -38,6 +38,62 @@ LOW_CONFIDENCE_WITH_MODEL = 0.2
 """The same with a learned model, whose probabilities are spread more thinly."""
 
 
+FUNCTION_WORDS = frozenset(
+    [
+        "不是",
+        "怎么",
+        "一下",
+        "我们",
+        "你们",
+        "他们",
+        "这个",
+        "那个",
+        "什么",
+        "已经",
+        "还是",
+        "就是",
+        "可以",
+        "没有",
+        "一个",
+        "这样",
+        "那样",
+        "现在",
+        "还有",
+        "因为",
+        "所以",
+        "但是",
+        "而且",
+        "如果",
+        "然后",
+        "的话",
+        "一直",
+        "特别",
+        "非常",
+        "真的",
+        "怎么办",
+        "请问",
+        "麻烦",
+        "谢谢",
+        "领导",
+        "同志",
+        "你好",
+        "您好",
+        "大家",
+        "自己",
+        "时候",
+        "问题",
+        "情况",
+        "反映",
+        "一些",
+        "有点",
+        "这里",
+        "那里",
+        "这边",
+        "那边",
+        "好几",
+    ]
+)
+"""Words too common to explain a decision (learned weights on them still count)."""
 Terms = list[str]
 NO_TERMS: Terms = []
 
@@ -154,12 +210,12 @@ class Classifier:
         terms = NO_TERMS if model is None else kept_words([t.text for t in tokens])
         probabilities = self._probabilities(hits, terms)
         labels = self.labels
-        order = sorted(range(len(labels)), key=probabilities.__getitem__, reverse=True)
+        order = sorted(range(len(labels)), key=probabilities.__getitem__, reverse=True)[:4]
         best, confidence = labels[order[0]], probabilities[order[0]]
         low = confidence < self.low_confidence or best == OTHER
         alternatives = tuple(
-            (labels[i], probabilities[i]) for i in order[:4] if labels[i] != OTHER
-        )[:3]
+            [(labels[i], probabilities[i]) for i in order if labels[i] != OTHER][:3]
+        )
         shown = alternatives[0][0] if low and alternatives else best
         if low and OTHER in labels:
             best = OTHER
@@ -175,7 +231,7 @@ class Classifier:
             low_confidence=low,
             text=normal,
             truncated=len(text) > MAX_CLASSIFY_CHARS,
-            negated=tuple(Keyword(h.term, h.weight, h.spans, True) for h in hits if h.negated),
+            negated=tuple([Keyword(h.term, h.weight, h.spans, True) for h in hits if h.negated]),
         )
 
     def _explain(self, hits: list[Hit], terms: Terms, code: str) -> tuple[Keyword, ...]:
@@ -187,6 +243,6 @@ class Classifier:
         chosen.sort(key=lambda k: -k.weight)
         if self.model is not None:
             known = {k.term for k in chosen}
-            learned = self.model.contributions(terms, code)
-            chosen.extend(Keyword(t, w) for t, w in learned if t not in known)
+            learned = self.model.contributions(terms, code, 3, FUNCTION_WORDS | known)
+            chosen.extend([Keyword(t, w) for t, w in learned])
         return tuple(chosen)

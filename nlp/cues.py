@@ -99,7 +99,7 @@ def _is_break(text: str) -> bool:
 def negated_positions(tokens: Sequence[Token], cues: frozenset[str]) -> set[int]:
     """Indices of tokens inside the scope of a cue from ``cues``."""
     negated: set[int] = set()
-    if all(token.text not in cues for token in tokens):
+    if cues.isdisjoint([token.text for token in tokens]):
         return negated
     in_scope = False
     for index, token in enumerate(tokens):

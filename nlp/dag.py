@@ -74,15 +74,14 @@ class DagCutter:
     def cut(self, text: str) -> list[str]:
         """Every piece of ``text`` in order (whitespace included), as jieba yields them."""
         out: list[str] = []
-        for block in _HAN.split(text):
-            if not block:
-                continue
-            if _HAN.match(block):
+        # A split on a capturing group alternates: text between matches (even), matches (odd).
+        for number, block in enumerate(_HAN.split(text)):
+            if number % 2:
                 self._cut_block(block, out)
-                continue
-            for piece in _SKIP.split(block):
-                if _SKIP.match(piece):
-                    out.append(piece)
-                else:
-                    out.extend(piece)
+            elif block:
+                for other, piece in enumerate(_SKIP.split(block)):
+                    if other % 2:
+                        out.append(piece)
+                    else:
+                        out.extend(piece)
         return out

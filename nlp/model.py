@@ -16,9 +16,10 @@ labels are the taxonomy's codes. Scoring is a few dictionary look-ups per word: 
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,6 @@ from typing import Any
 MODEL_FORMAT = "gridvoice-keyword-model"
 MODEL_VERSION = 1
 CHARS = "~"
-_UNSEEN = object()
 
 
 class ModelError(ValueError):
@@ -96,9 +96,8 @@ class KeywordModel:
 
     def _token_vector(self, word: str) -> tuple[float, ...] | None:
         """The summed rows of a word and of the character pairs inside it (cached)."""
-        vector = self._vectors.get(word, _UNSEEN)
-        if vector is not _UNSEEN:
-            return vector  # type: ignore[return-value]
+        if word in self._vectors:
+            return self._vectors[word]
         rows = [self._words[word]] if word in self._words else []
         if self.chars:
             rows.extend(r for i in range(len(word) - 1) if (r := self._chars.get(word[i : i + 2])))
@@ -110,14 +109,10 @@ class KeywordModel:
 
     def score_list(self, kept: Sequence[str]) -> list[float]:
         """The score of each label (in ``labels`` order) for a message's kept words."""
-        get, unseen = self._vectors.get, _UNSEEN
-        rows = []
-        for word in kept:
-            vector = get(word, unseen)
-            if vector is unseen:
-                vector = self._token_vector(word)
-            if vector is not None:
-                rows.append(vector)
+        vectors = self._vectors
+        for word in [w for w in kept if w not in vectors]:
+            self._token_vector(word)
+        rows = [v for v in map(vectors.__getitem__, kept) if v is not None]
         if not rows:
             return list(self._bias)
         scale = 1.0 / math.sqrt(self._count(kept))
@@ -133,16 +128,18 @@ class KeywordModel:
         return dict(zip(self.labels, self.score_list(kept_words(words)), strict=True))
 
     def contributions(
-        self, kept: Sequence[str], label: str, limit: int = 5
+        self, kept: Sequence[str], label: str, limit: int = 5, hidden: Collection[str] = ()
     ) -> list[tuple[str, float]]:
-        """The words that argue most for ``label`` (the explanation), strongest first."""
+        """The words of two or more characters (not ``hidden``) that argue most for ``label``,
+        strongest first, with their weights as applied to this message."""
         if label not in self._index:
             return []
         positive = self._positive[self._index[label]]
-        count = self._count(kept)
-        scale = 1.0 / math.sqrt(count) if count else 0.0
-        found = {word: round(positive[word] * scale, 4) for word in kept if word in positive}
-        return sorted(found.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        found = [(positive[w], w) for w in kept if w in positive and len(w) > 1 and w not in hidden]
+        if not found:
+            return []
+        scale = 1.0 / math.sqrt(self._count(kept))
+        return [(word, round(weight * scale, 4)) for weight, word in heapq.nlargest(limit, found)]
 
     def to_json(self) -> dict[str, Any]:
         return {
