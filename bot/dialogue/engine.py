@@ -80,8 +80,11 @@ def dispatch(turn: Turn) -> None:
     if event.kind == Kind.BUTTON and event.data.startswith("t:"):
         ticket_buttons.on_button(turn)
         return
-    if event.kind in (Kind.OTHER, Kind.CONTACT) and turn.state != onboarding.WHERE:
-        turn.answer()
+    if event.kind == Kind.CONTACT and turn.resident is not None and event.phone:
+        turn.resident.phone = event.phone[:32]
+        turn.reply("contact_saved")
+        return
+    if event.kind in (Kind.OTHER, Kind.CONTACT):
         turn.reply("unsupported")
         return
     step = STATE_STEPS.get(turn.state)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from bot.community import Community
-from nlp import Classifier
+from nlp import Classification, Classifier
 from storage import repositories as repo
 
 Buttons = list[list[dict[str, str]]]
@@ -24,8 +24,15 @@ class Services:
     """The long-lived collaborators, built once by the composition root."""
 
     community: Community
-    classifier: Classifier
+    classifier: Classifier | None = None
+    """None where nothing is classified (administration, re-routing)."""
     clock: Callable[[], datetime] = utc_now
+
+    def classify(self, text: str) -> Classification:
+        """Classify a complaint (the classifier must have been given)."""
+        if self.classifier is None:
+            raise RuntimeError("this service was built without a classifier")
+        return self.classifier.classify(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,9 @@ ZH: dict[str, str] = {
     # complaint
     "empty_message": "没有收到文字。请用文字写下问题，也可以发照片（带说明）。",
     "too_long": "内容太长，只保存了前{limit}字。",
+    "location_received": "位置已收到。请再用文字说一下是什么问题。",
+    "photo_received": "照片已收到。请再用文字说一下是什么问题。",
+    "contact_saved": "电话已保存，处理人员需要时会联系您。",
     "unsupported": "暂时只能收文字、照片和位置。请用文字写下问题。",
     "confirm_category": "我理解这是：{label}\n依据：{why}\n对吗？",
     "choose_category": "请选择问题的类型：",

@@ -21,23 +21,27 @@ def on_message(turn: Turn) -> None:
     event = turn.event
     if event.kind == Kind.LOCATION:
         turn.data = {**turn.data, "lat": event.latitude, "lon": event.longitude}
-        turn.reply("位置已收到。请再用文字说一下是什么问题。")
+        turn.reply("location_received")
         return
     body = event.text.strip()
+    if event.kind == Kind.PHOTO and not normalize(body):
+        turn.data = {**turn.data, "photo": event.photo_file_id}
+        turn.reply("photo_received")
+        return
     if not normalize(body):
         turn.reply("empty_message")
         return
     if len(body) > MAX_TEXT_CHARS:
         body = body[:MAX_TEXT_CHARS]
         turn.reply("too_long", limit=MAX_TEXT_CHARS)
-    result = turn.services.classifier.classify(body)
+    result = turn.services.classify(body)
     draft: dict[str, Any] = {
         "text": body,
         "category": result.category,
         "explain": explanation(result),
         "urgent": result.urgent,
         "urgent_terms": list(result.urgent_terms),
-        "photo": event.photo_file_id,
+        "photo": event.photo_file_id or turn.data.get("photo"),
         "lat": turn.data.get("lat"),
         "lon": turn.data.get("lon"),
     }
