@@ -151,6 +151,7 @@ def _return(change: Change) -> dict[str, Any]:
     dispatcher = others[0] if others else (ladder[-1] if ladder else None)
     ticket.status = TicketStatus.RETURNED
     ticket.assignee_id = dispatcher.id if dispatcher else None
+    change.tell_reporter("status_changed", status=status_name(TicketStatus.RETURNED), note="")
     if dispatcher is not None:
         who = staff_title(returned_by) if returned_by else "-"
         body = text("returned_to_dispatcher", code=ticket.code, who=who, reason=change.note or "-")
@@ -172,7 +173,10 @@ def _escalate(change: Change) -> dict[str, Any]:
     ticket.status, ticket.assignee_id = TicketStatus.ESCALATED, target.id
     ticket.escalation_level += 1
     change.mailer.send(
-        target.chat_id, change.staff_text("【上报】"), staff_buttons(ticket), ticket_id=ticket.id
+        target.chat_id,
+        change.staff_text(text("tag_escalated")),
+        staff_buttons(ticket),
+        ticket_id=ticket.id,
     )
     change.tell_reporter("escalated_notice", level=staff_title(target))
     return {"to": target.id, "level": ticket.escalation_level, "note": change.note}
@@ -220,7 +224,7 @@ def _reopen(change: Change) -> dict[str, Any]:
     set_deadlines(ticket, change.services, change.mailer.now)
     assignee: StaffMember | None = change.get(StaffMember, ticket.assignee_id)
     if assignee is not None:
-        body = change.staff_text("【居民反馈未解决】")
+        body = change.staff_text(text("tag_reopened"))
         change.mailer.send(assignee.chat_id, body, staff_buttons(ticket), ticket_id=ticket.id)
     return {"reopens": ticket.reopen_count}
 
@@ -268,6 +272,7 @@ def _redispatch(change: Change) -> dict[str, Any]:
     )
     ticket.status = TicketStatus.ASSIGNED
     dispatch(change.session, change.mailer, change.services, ticket, assignment)
+    change.tell_reporter("status_changed", status=status_name(TicketStatus.ASSIGNED), note="")
     return {"from_category": previous, "category": ticket.category, "to": assignment.assignee.id}
 
 

@@ -10,14 +10,6 @@ from bot.texts import text
 from nlp import DEFAULT_CODES, load_taxonomy
 from storage.models import Resident, StaffMember, Ticket
 
-ROLE_NAMES = {
-    "grid_leader": "网格长",
-    "street_official": "街道干部",
-    "committee": "居委会委员",
-    "police": "社区民警",
-    "social_worker": "社工",
-    "chair": "居委会主任",
-}
 RESIDENCE_TYPES = (
     "registered",
     "migrant_permit",
@@ -44,7 +36,7 @@ def load_taxonomy_labels() -> dict[str, str]:
 
 def staff_title(member: StaffMember) -> str:
     """``姓名（角色）`` as residents and colleagues see it."""
-    role = "网格长" if member.is_grid_leader else ROLE_NAMES.get(str(member.role), str(member.role))
+    role = text("role_grid_leader") if member.is_grid_leader else text(f"role_{member.role}")
     return f"{member.name}（{role}）"
 
 
@@ -59,7 +51,7 @@ def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
 def why(ticket: Ticket) -> str:
     """The matched words that explain the category."""
     words = [str(k[0]) for k in ticket.explanation.get("keywords", [])][:4]
-    return "、".join(words) or "居民选择"
+    return "、".join(words) or text("chosen_by_resident")
 
 
 def button(label: str, data: str) -> dict[str, str]:
@@ -71,11 +63,12 @@ def ticket_button(key: str, action: str, ticket: Ticket, lang: str = "zh") -> di
 
 
 def staff_buttons(ticket: Ticket) -> Buttons:
-    """Buttons on an assignment: accept, resolve, return, extension, escalate."""
+    """Buttons on an assignment: accept, resolve, return, extension, escalate, recategorise."""
     return [
         [
             ticket_button("btn_accept", "accept", ticket),
             ticket_button("btn_resolve", "resolve", ticket),
+            ticket_button("btn_recategorise", "recategorise", ticket),
         ],
         [
             ticket_button("btn_return", "return", ticket),
@@ -99,15 +92,15 @@ def assignment_text(
         who = text("anonymous")
     else:
         kind = text(f"res_{reporter.residence_type}") if reporter.residence_type else "-"
-        who = f"{reporter.display_name or '居民'}（{kind}）"
+        who = f"{reporter.display_name or text('a_resident')}（{kind}）"
         if reporter.phone:
-            who += f" 电话 {reporter.phone}"
+            who += f" {text('phone_label')} {reporter.phone}"
     body = ticket.text if len(ticket.text) <= MAX_SHOWN_TEXT else ticket.text[:MAX_SHOWN_TEXT] + "…"
     address = (None if ticket.anonymous or reporter is None else reporter.address) or ticket.place
     return text(
         "assignment",
         code=ticket.code,
-        urgent=" 【紧急】" if ticket.urgent else "",
+        urgent=" " + text("tag_urgent") if ticket.urgent else "",
         label=category_label(ticket.category),
         why=why(ticket),
         grid=grid_name,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.service.rerouting import reroute_open_tickets
 from storage.enums import TicketStatus
-from storage.models import Resident, StaffMember, TicketEvent
+from storage.models import Grid, LabelledExample, Resident, StaffMember, TicketEvent
 
 if TYPE_CHECKING:
     from tests.integration.conftest import World
@@ -127,3 +127,43 @@ def test_open_tickets_of_a_member_who_left_are_rerouted(world: World) -> None:
     assert world.tickets()[0].assignee_id == staff_id(world, "刘志强")
     assert "新任务 F-000001" in leader.last
     assert world.one(TicketEvent, TicketEvent.kind == "reassign") is not None
+
+
+def test_staff_recategorise_reroutes_and_store_a_labelled_example(world: World) -> None:
+    committee = world.staff("胡淑珍", 5001)
+    police = world.staff("唐建军", 5004)
+    resident = world.chat(1001)
+    world.submit(resident)
+    committee.press("改类别")
+    committee.press("治安")
+    world.deliver_all()
+    ticket = world.tickets()[0]
+    assert ticket.category == "public_security"
+    assert ticket.assignee_id == staff_id(world, "唐建军")
+    assert "新任务 F-000001" in police.last and "改为治安" in committee.last
+    example = world.one(LabelledExample, LabelledExample.source == "staff")
+    assert example.label == "public_security"  # type: ignore[attr-defined]
+    resident_sees = [m.text for m in resident.inbox]
+    assert any("已派单" in text for text in resident_sees)
+
+
+def test_a_resident_cannot_recategorise(world: World) -> None:
+    world.staff("胡淑珍", 5001)
+    resident = world.chat(1001)
+    world.submit(resident)
+    ticket_id = world.tickets()[0].id
+    resident.press_data(f"t:recategorise:{ticket_id}:noise")
+    resident.press_data(f"t:recategorise:{ticket_id}")
+    assert resident.answers[-2:] == ["不能操作", "不能操作"]
+    assert world.tickets()[0].category == "environment"
+
+
+def test_a_complaint_naming_a_place_of_another_grid_goes_there(world: World) -> None:
+    resident = world.chat(1001)
+    world.onboard(resident)  # lives in 后街东网格
+    resident.say("钟楼巷3号门口的垃圾桶满了没人清理")
+    resident.press("对，提交")
+    ticket = world.tickets()[0]
+    grid = world.one(Grid, Grid.id == ticket.grid_id)
+    assert grid.name == "钟楼网格"  # type: ignore[attr-defined]
+    assert ticket.place

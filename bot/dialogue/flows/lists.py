@@ -45,7 +45,7 @@ def tasks(turn: Turn) -> None:
     for t in tickets:
         due = t.signoff_due_at if t.accepted_at is None else t.resolve_due_at
         late = turn.t("overdue") if due is not None and due < now else ""
-        label = ("【紧急】" if t.urgent else "") + category_label(t.category)
+        label = (turn.t("tag_urgent") if t.urgent else "") + category_label(t.category)
         lines.append(
             turn.t(
                 "tasks_line",

@@ -9,8 +9,9 @@ from __future__ import annotations
 from bot.dialogue.turn import Turn
 from bot.domain.lifecycle import Action
 from bot.service.actions import act, check
-from bot.service.notices import button, local_time
-from storage.models import Ticket
+from bot.service.notices import button, category_buttons, category_label, local_time, staff_title
+from nlp import DEFAULT_CODES
+from storage.models import StaffMember, Ticket
 
 NOTE = "note"
 NEEDS_NOTE = {Action.RESOLVE: "ask_resolve_note", Action.RETURN: "ask_return_reason"}
@@ -42,6 +43,9 @@ def on_button(turn: Turn) -> None:
         turn.answer("not_allowed")
         return
     action, _, value = parsed
+    if action == Action.RECATEGORISE and not value:
+        ask_category(turn, ticket)
+        return
     if action in NEEDS_NOTE:
         refusal = check(turn.actor, action, ticket)
         if refusal:
@@ -52,7 +56,21 @@ def on_button(turn: Turn) -> None:
         turn.go(NOTE, action=action.value, ticket_id=ticket.id)
         return
     rating = int(value) if action == Action.RATE and value.isdigit() else None
-    apply(turn, ticket, action, rating=rating)
+    category = value if action == Action.RECATEGORISE and value in DEFAULT_CODES else None
+    if action == Action.RECATEGORISE and category is None:
+        turn.answer("not_allowed")
+        return
+    apply(turn, ticket, action, rating=rating, category=category)
+
+
+def ask_category(turn: Turn, ticket: Ticket) -> None:
+    """Staff correct a category: check they may, then offer the categories."""
+    refusal = check(turn.actor, Action.RECATEGORISE, ticket)
+    if refusal:
+        turn.answer(refusal)
+        return
+    turn.answer()
+    turn.reply("choose_category", category_buttons(f"t:recategorise:{ticket.id}:"))
 
 
 def on_note(turn: Turn) -> None:
@@ -72,7 +90,13 @@ def on_note(turn: Turn) -> None:
 
 
 def apply(
-    turn: Turn, ticket: Ticket, action: Action, *, note: str = "", rating: int | None = None
+    turn: Turn,
+    ticket: Ticket,
+    action: Action,
+    *,
+    note: str = "",
+    rating: int | None = None,
+    category: str | None = None,
 ) -> None:
     """Run the action through the service and tell the presser what happened."""
     outcome = act(
@@ -83,6 +107,7 @@ def apply(
         action=action,
         note=note,
         rating=rating,
+        category=category,
     )
     if not outcome.ok:
         turn.answer(outcome.reason)
@@ -90,21 +115,31 @@ def apply(
             turn.reply(outcome.reason)
         return
     turn.answer()
+    confirm_to_presser(turn, ticket, action, rating)
+
+
+def confirm_to_presser(turn: Turn, ticket: Ticket, action: Action, rating: int | None) -> None:
+    """Tell the person who pressed what happened (and ask the next question)."""
     zone = turn.services.community.zone
+    holder = turn.session.get(StaffMember, ticket.assignee_id) if ticket.assignee_id else None
+    assignee = staff_title(holder) if holder else "-"
     if action == Action.CONFIRM:
         turn.close_buttons(turn.t("btn_solved"))
         buttons = [[button(str(n), f"t:rate:{ticket.id}:{n}") for n in range(1, 6)]]
         turn.reply("ask_rating", buttons)
     elif action == Action.RATE:
-        turn.close_buttons(f"{'★' * (rating or 0)}")
+        turn.close_buttons("★" * (rating or 0))
         turn.reply("thanks_rating")
     elif action == Action.REOPEN:
         turn.close_buttons(turn.t("btn_not_solved"))
-        turn.reply("reopened", code=ticket.code, assignee="原负责人")
+        turn.reply("reopened", code=ticket.code, assignee=assignee)
     elif action in DONE_TEXT:
         due = local_time(ticket.resolve_due_at, zone)
         turn.reply(DONE_TEXT[action], code=ticket.code, due=due)
     elif action == Action.ESCALATE:
-        turn.reply("escalated", code=ticket.code, assignee="上级")
+        turn.reply("escalated", code=ticket.code, assignee=assignee)
+    elif action == Action.RECATEGORISE:
+        label = category_label(ticket.category)
+        turn.reply("recategorised", code=ticket.code, label=label, assignee=assignee)
     else:
-        turn.reply("已处理 " + (ticket.code or ""))
+        turn.reply("done", code=ticket.code)
