@@ -99,6 +99,18 @@ ZH: dict[str, str] = {
     ),
     "help_staff": "/tasks 我的待办\n/my 我的问题\n/cancel 取消当前操作\n主任可用 /invite 姓名 生成邀请码",
     "lang_switched": "已切换为中文。",
+    # command menu
+    "cmd_start": "开始 / 重新设置住址",
+    "cmd_my": "我的问题",
+    "cmd_help": "帮助",
+    "cmd_cancel": "取消当前操作",
+    "cmd_lang": "切换语言",
+    "cmd_tasks": "我的待办任务",
+    "cmd_join": "用邀请码绑定工作账号",
+    "no_token": (
+        "没有设置 Telegram 机器人令牌。请在 Telegram 里找 @BotFather 创建机器人，"
+        "然后 export TELEGRAM_BOT_TOKEN=令牌 再运行。现在先打开控制台（gridvoice console 不需要令牌）。"
+    ),
     # roles and tags
     "role_grid_leader": "网格长",
     "role_street_official": "街道干部",

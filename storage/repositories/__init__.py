@@ -14,10 +14,12 @@ from storage.repositories.messaging import (
     clear_conversation_state,
     enqueue_message,
     get_conversation_state,
+    give_up_chat,
     mark_failed,
     mark_sent,
     mark_update_processed,
     put_conversation_state,
+    reschedule,
 )
 from storage.repositories.people import (
     active_grids,
@@ -56,6 +58,7 @@ __all__ = [
     "consume_invite_code",
     "create_invite_code",
     "enqueue_message",
+    "give_up_chat",
     "events_of_ticket",
     "get_community_meta",
     "get_conversation_state",
@@ -69,6 +72,7 @@ __all__ = [
     "open_tickets_for_assignee",
     "open_tickets_for_grid",
     "put_conversation_state",
+    "reschedule",
     "resident_by_chat_id",
     "set_community_meta",
     "staff_by_chat_id",

@@ -148,3 +148,26 @@ def mark_failed(
         message.status = OutboxStatus.PENDING
         message.next_attempt_at = now + base_delay * 2 ** max(message.attempts - 1, 0)
     session.flush()
+
+
+def reschedule(session: Session, *, message_id: int, at: datetime, error: str) -> None:
+    """Send again at ``at`` without counting the attempt (the server asked us to wait)."""
+    message = session.get_one(OutboxMessage, message_id)
+    message.status = OutboxStatus.PENDING
+    message.attempts = max(message.attempts - 1, 0)
+    message.next_attempt_at = at
+    message.last_error = error[:2000]
+    session.flush()
+
+
+def give_up_chat(session: Session, *, chat_id: int, error: str) -> int:
+    """Stop sending to a chat that refuses messages; returns how many were dropped."""
+    statement = select(OutboxMessage).where(
+        OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING
+    )
+    dropped = list(session.exec(statement))
+    for message in dropped:
+        message.status = OutboxStatus.FAILED
+        message.last_error = error[:2000]
+    session.flush()
+    return len(dropped)

@@ -1,0 +1,203 @@
+"""Delivering the outbox: rate limits, retries, 429 ``retry_after`` and 403 as permanent.
+
+Transport-agnostic: a channel gives a :class:`Transport`; the sender claims due outbox rows,
+waits for the rate limiter, sends, and records the result. Claiming and recording happen in
+short transactions; the network call happens outside them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Protocol
+
+from bot.service.context import Buttons, Services
+from bot.service.delivery import mark_unreachable
+from storage import repositories as repo
+from storage.models import OutboxMessage
+from storage.unit_of_work import UnitOfWork, run_in_transaction
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 4096
+
+
+class RetryAfter(Exception):
+    """The server asked us to wait ``seconds`` before sending again (HTTP 429)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class Unreachable(Exception):
+    """The chat refuses messages for good (HTTP 403: blocked, deactivated)."""
+
+
+class TransientError(Exception):
+    """A network error or a server error: try again later."""
+
+
+class Transport(Protocol):
+    """How a channel puts one message on the wire."""
+
+    async def send(self, chat_id: int, text: str, buttons: Buttons | None) -> None: ...
+
+
+def split_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Cut a long text into pieces of at most ``limit`` characters, at line ends when possible."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    return [*pieces, text] if text or not pieces else pieces
+
+
+@dataclass
+class RateLimiter:
+    """About 30 messages per second overall and one per second per chat (Telegram's limits)."""
+
+    per_second: int = 30
+    per_chat_interval: float = 1.0
+    clock: Callable[[], float] = time.monotonic
+    _recent: deque[float] = field(default_factory=deque)
+    _last_by_chat: dict[int, float] = field(default_factory=dict)
+    _paused_until: float = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` (after a 429)."""
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
+
+    def delay_for(self, chat_id: int) -> float:
+        """How long to wait before a message to ``chat_id`` may go (0 when it may go now)."""
+        now = self.clock()
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        waits = [self._paused_until - now]
+        if len(self._recent) >= self.per_second:
+            waits.append(1.0 - (now - self._recent[0]))
+        last = self._last_by_chat.get(chat_id)
+        if last is not None:
+            waits.append(self.per_chat_interval - (now - last))
+        return max(0.0, *waits)
+
+    def record(self, chat_id: int) -> None:
+        now = self.clock()
+        self._recent.append(now)
+        self._last_by_chat[chat_id] = now
+        if len(self._last_by_chat) > 10_000:
+            oldest = sorted(self._last_by_chat.items(), key=lambda item: item[1])[:5_000]
+            for chat, _ in oldest:
+                del self._last_by_chat[chat]
+
+
+@dataclass
+class OutboxSender:
+    """Sends what the outbox holds, one claimed batch at a time."""
+
+    uow_factory: Callable[[], UnitOfWork]
+    transport: Transport
+    services: Services
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    batch: int = 50
+    wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def now(self) -> datetime:
+        return self.services.clock()
+
+    async def _claim(self) -> list[OutboxMessage]:
+        def claim(uow: UnitOfWork) -> list[OutboxMessage]:
+            rows = repo.claim_pending_outbox(uow.session, now=self.now(), limit=self.batch)
+            uow.commit()
+            return rows
+
+        return await asyncio.to_thread(run_in_transaction, self.uow_factory, claim)
+
+    async def _record(self, apply: Callable[[UnitOfWork], object]) -> None:
+        def record(uow: UnitOfWork) -> None:
+            apply(uow)
+            uow.commit()
+
+        await asyncio.to_thread(run_in_transaction, self.uow_factory, record)
+
+    async def flush(self) -> int:
+        """Send every message that is due now; returns how many were delivered."""
+        delivered = 0
+        while rows := await self._claim():
+            for row in rows:
+                delivered += await self._deliver(row)
+            if len(rows) < self.batch:
+                break
+        return delivered
+
+    async def _deliver(self, row: OutboxMessage) -> int:
+        assert row.id is not None
+        message_id, chat_id = row.id, row.chat_id
+        while (wait := self.limiter.delay_for(chat_id)) > 0:
+            await asyncio.sleep(wait)
+        record: Callable[[UnitOfWork], object]
+        try:
+            pieces = split_text(row.text)
+            for number, piece in enumerate(pieces):
+                last = number == len(pieces) - 1
+                await self.transport.send(chat_id, piece, row.buttons if last else None)
+                self.limiter.record(chat_id)
+        except RetryAfter as exc:
+            self.limiter.pause(exc.seconds)
+            at, error = self.now() + timedelta(seconds=exc.seconds), str(exc)
+            record = partial(_reschedule, message_id=message_id, at=at, error=error)
+        except Unreachable as exc:
+            log.warning("chat %s refuses messages: %s", chat_id, exc)
+            record = partial(self._unreachable, chat_id=chat_id, reason=str(exc))
+        except Exception as exc:  # network trouble or a server error: retry with backoff
+            log.warning("sending outbox message %s failed: %s", message_id, exc)
+            error = f"{type(exc).__name__}: {exc}"
+            record = partial(_failed, message_id=message_id, error=error, now=self.now())
+        else:
+            await self._record(partial(_sent, message_id=message_id, now=self.now()))
+            return 1
+        await self._record(record)
+        return 0
+
+    def _unreachable(self, uow: UnitOfWork, *, chat_id: int, reason: str) -> None:
+        moved = mark_unreachable(
+            uow.session, self.services, chat_id=chat_id, now=self.now(), reason=reason
+        )
+        if moved:
+            log.info("re-routed %s after chat %s became unreachable", ", ".join(moved), chat_id)
+
+    async def run(self, stop: asyncio.Event, *, idle: float = 1.0) -> None:
+        """Deliver until ``stop`` is set, waking on :attr:`wakeup` or every ``idle`` seconds;
+        then deliver what is due one last time."""
+        while not stop.is_set():
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("outbox delivery round failed")
+            self.wakeup.clear()
+            waiter = asyncio.ensure_future(self.wakeup.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({waiter, stopper}, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+            for task in (waiter, stopper):
+                task.cancel()
+        await self.flush()
+
+
+def _sent(uow: UnitOfWork, *, message_id: int, now: datetime) -> None:
+    repo.mark_sent(uow.session, message_id=message_id, now=now)
+
+
+def _failed(uow: UnitOfWork, *, message_id: int, error: str, now: datetime) -> None:
+    repo.mark_failed(uow.session, message_id=message_id, error=error, now=now)
+
+
+def _reschedule(uow: UnitOfWork, *, message_id: int, at: datetime, error: str) -> None:
+    repo.reschedule(uow.session, message_id=message_id, at=at, error=error)

@@ -1,0 +1,179 @@
+"""The python-telegram-bot channel: translate updates to engine events, nothing more."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Update as PtbUpdate
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import RetryAfter as PtbRetryAfter
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot.channels.delivery import OutboxSender, RetryAfter, TransientError, Unreachable
+from bot.channels.telegram_common import RESIDENT_COMMANDS, STAFF_COMMANDS, command_menu, run_event
+from bot.dialogue.engine import Engine
+from bot.dialogue.events import Edit, Incoming, Kind
+from bot.service.context import Buttons
+
+log = logging.getLogger(__name__)
+
+
+def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    """Our button rows as an inline keyboard."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row] for row in buttons]
+    )
+
+
+def retry_seconds(error: PtbRetryAfter) -> float:
+    """The wait a 429 asks for, whatever PTB's time representation."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value: Any = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+@dataclass
+class PtbTransport:
+    """Puts outbox messages on the wire with PTB's bot."""
+
+    bot: Any
+
+    async def send(self, chat_id: int, text: str, buttons: Buttons | None) -> None:
+        try:
+            await self.bot.send_message(chat_id, text, reply_markup=keyboard(buttons))
+        except PtbRetryAfter as exc:
+            raise RetryAfter(retry_seconds(exc)) from exc
+        except Forbidden as exc:
+            raise Unreachable(str(exc)) from exc
+        except BadRequest as exc:
+            if "chat not found" in str(exc).lower():
+                raise Unreachable(str(exc)) from exc
+            raise
+        except TelegramError as exc:
+            raise TransientError(str(exc)) from exc
+
+
+def translate(update: PtbUpdate) -> Incoming | None:
+    """The engine event for an update, or None for what is ignored by rule (edits, groups,
+    channels, membership changes)."""
+    query = update.callback_query
+    if query is not None:
+        chat_id = query.message.chat.id if query.message else query.from_user.id
+        ref = str(query.message.message_id) if query.message else None
+        return Incoming(
+            Kind.BUTTON,
+            chat_id,
+            query.from_user.id,
+            data=query.data or "",
+            message_ref=ref,
+            update_id=update.update_id,
+        )
+    message = update.message
+    if message is None or message.chat.type != "private" or message.from_user is None:
+        return None
+    user = message.from_user
+    base: dict[str, Any] = {
+        "chat_id": message.chat.id,
+        "user_id": user.id,
+        "update_id": update.update_id,
+        "display_name": user.full_name,
+    }
+    if message.text is not None:
+        kind = Kind.COMMAND if message.text.startswith("/") else Kind.TEXT
+        return Incoming(kind, text=message.text, **base)
+    if message.photo:
+        return Incoming(
+            Kind.PHOTO, text=message.caption or "", photo_file_id=message.photo[-1].file_id, **base
+        )
+    if message.location is not None:
+        loc = message.location
+        return Incoming(Kind.LOCATION, latitude=loc.latitude, longitude=loc.longitude, **base)
+    if message.contact is not None and message.contact.user_id == user.id:
+        return Incoming(Kind.CONTACT, phone=message.contact.phone_number, **base)
+    return Incoming(Kind.OTHER, **base)
+
+
+class PtbChannel:
+    """A running python-telegram-bot application wired to the engine."""
+
+    def __init__(self, token: str, api_root: str, engine: Engine, sender_factory: Any) -> None:
+        root = api_root.rstrip("/")
+        self.application = (
+            Application.builder()
+            .token(token)
+            .base_url(f"{root}/bot")
+            .base_file_url(f"{root}/file/bot")
+            .build()
+        )
+        self.engine = engine
+        self.sender: OutboxSender = sender_factory(PtbTransport(self.application.bot))
+        self.application.add_handler(TypeHandler(PtbUpdate, self.on_update))
+        self.application.add_error_handler(self.on_error)
+
+    async def on_update(self, update: PtbUpdate, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Translate, let the engine decide, answer the button, edit the pressed message."""
+        event = translate(update)
+        query = update.callback_query
+        if event is None:
+            return
+        answer = None if query is None else self._answerer(query)
+        await run_event(self.engine, self.sender, event, answer=answer, edit=self.edit)
+
+    @staticmethod
+    def _answerer(query: Any) -> Any:
+        async def answer(text: str) -> None:
+            try:
+                await query.answer(text or None)
+            except TelegramError as exc:  # too old or already answered: nothing to do
+                log.info("callback answer failed: %s", exc)
+
+        return answer
+
+    async def edit(self, action: Edit) -> None:
+        try:
+            await self.application.bot.edit_message_text(
+                action.text,
+                chat_id=action.chat_id,
+                message_id=int(action.message_ref),
+                reply_markup=keyboard(action.buttons),
+            )
+        except TelegramError as exc:
+            log.info("edit failed (message gone or unchanged): %s", exc)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("update failed", exc_info=context.error)
+
+    async def set_commands(self, staff_chats: list[int]) -> None:
+        bot = self.application.bot
+        await bot.set_my_commands([BotCommand(c, d) for c, d in command_menu(RESIDENT_COMMANDS)])
+        staff_menu = [BotCommand(c, d) for c, d in command_menu(STAFF_COMMANDS)]
+        for chat_id in staff_chats:
+            try:
+                await bot.set_my_commands(staff_menu, scope=BotCommandScopeChat(chat_id))
+            except TelegramError as exc:
+                log.info("staff command menu for %s failed: %s", chat_id, exc)
+
+    async def start(self, staff_chats: list[int], *, poll_timeout: int = 10) -> None:
+        await self.application.initialize()
+        await self.set_commands(staff_chats)
+        await self.application.start()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(
+            timeout=poll_timeout, allowed_updates=PtbUpdate.ALL_TYPES
+        )
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish those in hand, close the connections."""
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()

@@ -1,0 +1,95 @@
+"""``gridvoice run`` with a token: one Telegram channel, the outbox sender, graceful shutdown.
+
+SIGTERM or SIGINT: stop taking updates, finish those in hand, deliver the outbox, exit 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Any, Protocol
+
+from sqlmodel import col, select
+
+from bot.bootstrap import App, build
+from bot.channels.delivery import OutboxSender, Transport
+from bot.channels.telegram_common import CHANNEL
+from bot.settings import Settings
+from storage.models import StaffMember
+
+log = logging.getLogger(__name__)
+
+
+class Channel(Protocol):
+    sender: OutboxSender
+
+    async def start(self, staff_chats: list[int], *, poll_timeout: int = 10) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def staff_chats(app: App) -> list[int]:
+    """Chats of active, bound staff members (they get the staff command menu)."""
+    with app.uow_factory() as uow:
+        statement = select(StaffMember.chat_id).where(
+            col(StaffMember.active), col(StaffMember.chat_id).is_not(None)
+        )
+        return [int(chat) for chat in uow.session.exec(statement) if chat is not None]
+
+
+def make_channel(app: App, framework: str) -> Channel:
+    """The chosen framework's channel, with an outbox sender on its transport."""
+    token = app.settings.telegram_bot_token
+    assert token is not None
+    secret, root = token.get_secret_value(), app.settings.telegram_api_url
+
+    def sender_for(transport: Transport) -> OutboxSender:
+        return OutboxSender(app.uow_factory, transport, app.services)
+
+    if framework == "aiogram":
+        from bot.channels.aiogram_channel import AiogramChannel
+
+        return AiogramChannel(secret, root, app.engine, sender_for)
+    from bot.channels.ptb_channel import PtbChannel
+
+    return PtbChannel(secret, root, app.engine, sender_for)
+
+
+async def serve(app: App, framework: str, stop: asyncio.Event, *, poll_timeout: int = 10) -> None:
+    """Run until ``stop`` is set, then shut down in order."""
+    channel = make_channel(app, framework)
+    sender_stop = asyncio.Event()
+    delivering = asyncio.create_task(channel.sender.run(sender_stop))
+    try:
+        await channel.start(staff_chats(app), poll_timeout=poll_timeout)
+        log.info("GridVoice is listening on Telegram (%s)", framework)
+        await stop.wait()
+    finally:
+        log.info("stopping: no new updates, finishing those in hand")
+        await channel.stop()
+        sender_stop.set()
+        await delivering
+        log.info("outbox delivered; bye")
+
+
+def install_signal_handlers(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+
+
+async def _main(settings: Settings, framework: str) -> None:
+    app = build(settings, channel=CHANNEL)
+    stop = asyncio.Event()
+    install_signal_handlers(stop)
+    try:
+        await serve(app, framework, stop)
+    finally:
+        app.database.dispose()
+
+
+def main(settings: Settings, framework: str = "ptb", **_: Any) -> int:
+    """Entry point used by ``gridvoice run`` when a token is set."""
+    asyncio.run(_main(settings, framework))
+    return 0
