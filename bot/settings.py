@@ -30,6 +30,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TELEGRAM_API_URL", "GRIDVOICE_TELEGRAM_API_URL"),
     )
 
+    telegram_chat_interval: float = 1.0
+    """Seconds between two messages to the same chat (Telegram asks for about one per second)."""
+    telegram_messages_per_second: int = 30
+    """Messages per second over all chats (Telegram's limit is about 30)."""
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

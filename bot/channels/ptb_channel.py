@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+# Opt in to PTB's coming time representation (timedelta), which also silences its warnings.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 import logging
 import warnings
 from dataclasses import dataclass
@@ -111,6 +116,7 @@ class PtbChannel:
             .token(token)
             .base_url(f"{root}/bot")
             .base_file_url(f"{root}/file/bot")
+            .get_updates_connection_pool_size(2)
             .build()
         )
         self.engine = engine

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from sqlmodel import col, select
 
 from bot.bootstrap import App, build
-from bot.channels.delivery import OutboxSender, Transport
+from bot.channels.delivery import OutboxSender, RateLimiter, Transport
 from bot.channels.telegram_common import CHANNEL
 from bot.settings import Settings
 from storage.models import StaffMember
@@ -45,7 +45,11 @@ def make_channel(app: App, framework: str) -> Channel:
     secret, root = token.get_secret_value(), app.settings.telegram_api_url
 
     def sender_for(transport: Transport) -> OutboxSender:
-        return OutboxSender(app.uow_factory, transport, app.services)
+        limiter = RateLimiter(
+            per_second=app.settings.telegram_messages_per_second,
+            per_chat_interval=app.settings.telegram_chat_interval,
+        )
+        return OutboxSender(app.uow_factory, transport, app.services, limiter=limiter)
 
     if framework == "aiogram":
         from bot.channels.aiogram_channel import AiogramChannel
