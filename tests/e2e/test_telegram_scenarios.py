@@ -22,6 +22,16 @@ async def report(
     await tg.said(user, "已登记，编号")
 
 
+async def accept_and_resolve(tg: Telegram, resident: int, note: str) -> None:
+    """The assignee signs off, resolves with ``note``, and the resident is asked if it is solved."""
+    tg.press(ASSIGNEE, "签收")
+    await tg.said(resident, "处理中")
+    tg.press(ASSIGNEE, "办结")
+    await tg.said(ASSIGNEE, "处理结果")
+    tg.say(ASSIGNEE, note)
+    await tg.said(resident, f"已办结：{note}")
+
+
 async def test_a_resident_reports_and_the_right_member_resolves(telegram: Telegram) -> None:
     tg = telegram
     tg.bind_staff("胡淑珍", ASSIGNEE)  # committee member of 后街东网格: environment
@@ -30,12 +40,7 @@ async def test_a_resident_reports_and_the_right_member_resolves(telegram: Telegr
     await report(tg, RESIDENT)
     assignment = await tg.said(ASSIGNEE, "新任务 F-000001")
     assert "环境卫生" in assignment and "本地户籍居民" in assignment
-    tg.press(ASSIGNEE, "签收")
-    await tg.said(RESIDENT, "处理中")
-    tg.press(ASSIGNEE, "办结")
-    await tg.said(ASSIGNEE, "处理结果")
-    tg.say(ASSIGNEE, "已清运")
-    await tg.said(RESIDENT, "已办结：已清运")
+    await accept_and_resolve(tg, RESIDENT, "已清运")
     tg.press(RESIDENT, "解决了")
     await tg.said(RESIDENT, "打分")
     tg.press(RESIDENT, "5")
@@ -51,12 +56,7 @@ async def test_a_migrant_merchant_is_served_and_not_solved_reopens(telegram: Tel
     await tg.onboard(MERCHANT, residence="商户")
     await report(tg, MERCHANT)
     assert "商户/摊主" in await tg.said(ASSIGNEE, "新任务")
-    tg.press(ASSIGNEE, "签收")
-    await tg.said(ASSIGNEE, "已签收")
-    tg.press(ASSIGNEE, "办结")
-    await tg.said(ASSIGNEE, "处理结果")
-    tg.say(ASSIGNEE, "好了")
-    await tg.said(MERCHANT, "问题解决了吗")
+    await accept_and_resolve(tg, MERCHANT, "好了")
     tg.press(MERCHANT, "没解决")
     await tg.said(ASSIGNEE, "居民反馈未解决")
     assert tg.tickets()[0].reopen_count == 1
