@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the bot (the console when no token is set)")
     run.add_argument("--framework", choices=["ptb", "aiogram"], default="ptb")
+    run.add_argument(
+        "--webhook-url", help="public HTTPS URL for webhook mode (default: long polling)"
+    )
+    run.add_argument(
+        "--listen", help="HOST:PORT the webhook server listens on (default 0.0.0.0:8443)"
+    )
     run.set_defaults(handler=run_bot)
     commands.add_parser("console", help="talk to the bot in this terminal").set_defaults(
         handler=lambda _args, settings: _channel("bot.channels.console", "console", settings)
@@ -156,6 +162,8 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_bot_token is None:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return _channel("bot.channels.console", "console", settings)
+    overrides = {"webhook_url": args.webhook_url, "webhook_listen": args.listen}
+    settings = settings.model_copy(update={k: v for k, v in overrides.items() if v})
     runner = load_entry("bot.channels.telegram_runner")
     if runner is None:
         print("error: the Telegram channels are not installed yet", file=sys.stderr)

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TELEGRAM_API_URL", "GRIDVOICE_TELEGRAM_API_URL"),
     )
 
+    webhook_url: str | None = None
+    """Public HTTPS URL Telegram posts updates to; long polling when unset."""
+    webhook_listen: str = "0.0.0.0:8443"
+    """Where the webhook server listens (HOST:PORT)."""
+    webhook_secret: SecretStr | None = None
+    """The secret Telegram sends with every update; a random one per start when unset."""
     telegram_chat_interval: float = 1.0
     """Seconds between two messages to the same chat (Telegram asks for about one per second)."""
     telegram_messages_per_second: int = 30

@@ -151,6 +151,18 @@ class AiogramChannel:
             log.info("edit failed (message gone or unchanged): %s", exc)
 
     async def start(self, staff_chats: list[int], *, poll_timeout: int = 10) -> None:
+        await self._set_commands(staff_chats)
+        self._polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot,
+                polling_timeout=poll_timeout,
+                handle_as_tasks=False,
+                handle_signals=False,
+                close_bot_session=False,
+            )
+        )
+
+    async def _set_commands(self, staff_chats: list[int]) -> None:
         await self.bot.set_my_commands(
             [BotCommand(command=c, description=d) for c, d in command_menu(RESIDENT_COMMANDS)]
         )
@@ -162,15 +174,16 @@ class AiogramChannel:
                 )
             except TelegramAPIError as exc:
                 log.info("staff command menu for %s failed: %s", chat_id, exc)
-        self._polling = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot,
-                polling_timeout=poll_timeout,
-                handle_as_tasks=False,
-                handle_signals=False,
-                close_bot_session=False,
-            )
-        )
+
+    async def start_webhook(self, staff_chats: list[int], url: str, secret: str) -> None:
+        """Tell Telegram where to post updates; :meth:`feed` processes each one."""
+        await self._set_commands(staff_chats)
+        allowed = self.dispatcher.resolve_used_update_types()
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=allowed)
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        """Process one update received by the webhook server."""
+        await self.dispatcher.feed_raw_update(self.bot, data)
 
     async def stop(self) -> None:
         """Stop taking updates, finish the one in hand, close the session."""

@@ -176,6 +176,21 @@ class PtbChannel:
             timeout=poll_timeout, allowed_updates=PtbUpdate.ALL_TYPES
         )
 
+    async def start_webhook(self, staff_chats: list[int], url: str, secret: str) -> None:
+        """Tell Telegram where to post updates; :meth:`feed` processes each one."""
+        await self.application.initialize()
+        await self.set_commands(staff_chats)
+        await self.application.start()
+        await self.application.bot.set_webhook(
+            url, secret_token=secret, allowed_updates=PtbUpdate.ALL_TYPES
+        )
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        """Process one update received by the webhook server."""
+        update = PtbUpdate.de_json(data, self.application.bot)
+        if update is not None:
+            await self.application.process_update(update)
+
     async def stop(self) -> None:
         """Stop taking updates, finish those in hand, close the connections."""
         if self.application.updater is not None and self.application.updater.running:

@@ -8,13 +8,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from secrets import token_urlsafe
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
+from aiohttp import web
 from sqlmodel import col, select
 
 from bot.bootstrap import App, build
 from bot.channels.delivery import OutboxSender, RateLimiter, Transport
 from bot.channels.telegram_common import CHANNEL
+from bot.channels.webhook import start_server, webhook_app
 from bot.settings import Settings
 from storage.models import StaffMember
 
@@ -25,6 +29,10 @@ class Channel(Protocol):
     sender: OutboxSender
 
     async def start(self, staff_chats: list[int], *, poll_timeout: int = 10) -> None: ...
+
+    async def start_webhook(self, staff_chats: list[int], url: str, secret: str) -> None: ...
+
+    async def feed(self, data: dict[str, Any]) -> None: ...
 
     async def stop(self) -> None: ...
 
@@ -65,12 +73,31 @@ async def serve(app: App, framework: str, stop: asyncio.Event, *, poll_timeout: 
     channel = make_channel(app, framework)
     sender_stop = asyncio.Event()
     delivering = asyncio.create_task(channel.sender.run(sender_stop))
+    server: web.AppRunner | None = None
     try:
-        await channel.start(staff_chats(app), poll_timeout=poll_timeout)
-        log.info("GridVoice is listening on Telegram (%s)", framework)
+        settings = app.settings
+        if settings.webhook_url:
+            secret = (
+                settings.webhook_secret.get_secret_value()
+                if settings.webhook_secret
+                else token_urlsafe(32)
+            )
+            path = urlsplit(settings.webhook_url).path or "/"
+            server = await start_server(
+                webhook_app(secret, path, channel.feed), settings.webhook_listen
+            )
+            await channel.start_webhook(staff_chats(app), settings.webhook_url, secret)
+            log.info(
+                "GridVoice receives Telegram updates at %s (%s)", settings.webhook_url, framework
+            )
+        else:
+            await channel.start(staff_chats(app), poll_timeout=poll_timeout)
+            log.info("GridVoice is listening on Telegram (%s, long polling)", framework)
         await stop.wait()
     finally:
         log.info("stopping: no new updates, finishing those in hand")
+        if server is not None:
+            await server.cleanup()
         await channel.stop()
         sender_stop.set()
         await delivering
