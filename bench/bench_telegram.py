@@ -3,13 +3,14 @@
 Run by hand, not part of the tests:
 
     python bench/bench_telegram.py [--framework ptb|aiogram|both] [--db sqlite|postgres|both]
-                                   [--updates N]
+                                   [--updates N] [--postgres-url URL]
 
 For each framework and database: the ceiling (the framework with a handler that only replies
 "ok"), GridVoice's end-to-end throughput (N complaints injected at once, spread over 200
 onboarded residents, until each has its first reply), and the reply latency at a steady
 50 updates/s for 20 s. The fake Bot API server runs in a process of its own, as Telegram would
-be on another machine, so its CPU time is not charged to the bot.
+be on another machine, so its CPU time is not charged to the bot. PostgreSQL's public schema
+is dropped and recreated: point --postgres-url away from a database the tests are using.
 """
 
 from __future__ import annotations
@@ -235,7 +236,7 @@ def seed_residents(app: Any) -> None:
 # Databases and load
 
 
-def fresh_database(kind: str, folder: Path, label: str) -> str | None:
+def fresh_database(kind: str, folder: Path, label: str, postgres: str) -> str | None:
     """A URL to an empty database (PostgreSQL reset and migrated); None if unreachable."""
     if kind == "sqlite":
         return f"sqlite:///{folder / f'{label}.db'}"
@@ -243,18 +244,18 @@ def fresh_database(kind: str, folder: Path, label: str) -> str | None:
 
     from storage.migrate import upgrade
 
-    engine = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+    engine = sa.create_engine(postgres, connect_args={"connect_timeout": 3})
     try:
         with engine.begin() as connection:
             connection.exec_driver_sql("DROP SCHEMA public CASCADE")
             connection.exec_driver_sql("CREATE SCHEMA public")
     except sa.exc.OperationalError as exc:
-        print(f"note: PostgreSQL skipped, {POSTGRES_URL} unreachable: {str(exc).splitlines()[0]}")
+        print(f"note: PostgreSQL skipped, {postgres} unreachable: {str(exc).splitlines()[0]}")
         return None
     finally:
         engine.dispose()
-    upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+    upgrade(postgres)
+    return postgres
 
 
 def complaint_plan(count: int, seed: int) -> Plan:
@@ -327,14 +328,14 @@ def print_table(rows: list[tuple[str, str, dict[str, Any]]], updates: int) -> No
         print(f"  first replies: {kinds}")
 
 
-async def run(frameworks: list[str], databases: list[str], updates: int) -> None:
+async def run(frameworks: list[str], databases: list[str], updates: int, postgres: str) -> None:
     server = FakeServer.launch()
     rows: list[tuple[str, str, dict[str, Any]]] = []
     try:
         with tempfile.TemporaryDirectory(prefix="bench-telegram-") as folder:
             for database in databases:
                 for framework in frameworks:
-                    url = fresh_database(database, Path(folder), framework)
+                    url = fresh_database(database, Path(folder), framework, postgres)
                     if url is None:
                         break
                     print(f"measuring {framework} on {database} …", flush=True)
@@ -352,6 +353,11 @@ def main() -> None:
     parser.add_argument("--framework", choices=("ptb", "aiogram", "both"), default="both")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument(
+        "--postgres-url",
+        default=POSTGRES_URL,
+        help="its public schema is dropped and recreated: not a database in use",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     import logging
@@ -366,7 +372,7 @@ def main() -> None:
         "show processing cost, not rate limits.\nThe fake Bot API server runs in its own process."
     )
     started = time.monotonic()
-    asyncio.run(run(frameworks, databases, args.updates))
+    asyncio.run(run(frameworks, databases, args.updates, args.postgres_url))
     print(f"\ntotal time {time.monotonic() - started:.0f} s")
 
 

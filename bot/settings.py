@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     """Where the webhook server listens (HOST:PORT)."""
     webhook_secret: SecretStr | None = None
     """The secret Telegram sends with every update; a random one per start when unset."""
+    outbox_lease_seconds: float = 30.0
+    """How long a claimed outgoing message is hidden from other senders (after a crash, it is
+    sent again once this has passed)."""
     telegram_chat_interval: float = 1.0
     """Seconds between two messages to the same chat (Telegram asks for about one per second)."""
     telegram_messages_per_second: int = 30

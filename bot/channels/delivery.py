@@ -108,6 +108,7 @@ class OutboxSender:
     services: Services
     limiter: RateLimiter = field(default_factory=RateLimiter)
     batch: int = 50
+    lease: timedelta = timedelta(seconds=30)
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
     def now(self) -> datetime:
@@ -115,7 +116,9 @@ class OutboxSender:
 
     async def _claim(self) -> list[OutboxMessage]:
         def claim(uow: UnitOfWork) -> list[OutboxMessage]:
-            rows = repo.claim_pending_outbox(uow.session, now=self.now(), limit=self.batch)
+            rows = repo.claim_pending_outbox(
+                uow.session, now=self.now(), limit=self.batch, lease=self.lease
+            )
             uow.commit()
             return rows
 

@@ -7,6 +7,7 @@ import os
 # Opt in to PTB's coming time representation (timedelta), which also silences its warnings.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+import asyncio
 import logging
 import warnings
 from dataclasses import dataclass
@@ -116,13 +117,15 @@ class PtbChannel:
             .token(token)
             .base_url(f"{root}/bot")
             .base_file_url(f"{root}/file/bot")
-            .get_updates_connection_pool_size(2)
+            .updater(None)
             .build()
         )
         self.engine = engine
         self.sender: OutboxSender = sender_factory(PtbTransport(self.application.bot))
         self.application.add_handler(TypeHandler(PtbUpdate, self.on_update))
         self.application.add_error_handler(self.on_error)
+        self._stopping = asyncio.Event()
+        self._polling: asyncio.Task[None] | None = None
 
     async def on_update(self, update: PtbUpdate, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Translate, let the engine decide, answer the button, edit the pressed message."""
@@ -171,10 +174,39 @@ class PtbChannel:
         await self.application.initialize()
         await self.set_commands(staff_chats)
         await self.application.start()
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(
-            timeout=poll_timeout, allowed_updates=PtbUpdate.ALL_TYPES
-        )
+        await self.application.bot.delete_webhook()
+        self._stopping = asyncio.Event()
+        self._polling = asyncio.create_task(self._poll(poll_timeout))
+
+    async def _poll(self, timeout: int) -> None:
+        """Long polling that confirms an update (by the next offset) only after handling it, so
+        a crash never drops an update that was fetched but not yet handled. (PTB's own Updater
+        confirms a batch when it fetches the next one, while the batch may still be queued.)"""
+        offset: int | None = None
+        bot = self.application.bot
+        while not self._stopping.is_set():
+            fetch = asyncio.ensure_future(
+                bot.get_updates(offset=offset, timeout=timeout, allowed_updates=PtbUpdate.ALL_TYPES)
+            )
+            stopping = asyncio.ensure_future(self._stopping.wait())
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not fetch.done():
+                fetch.cancel()
+                await asyncio.gather(fetch, return_exceptions=True)
+                return
+            try:
+                updates = fetch.result()
+            except PtbRetryAfter as exc:
+                await asyncio.sleep(retry_seconds(exc))
+                continue
+            except TelegramError as exc:
+                log.warning("getUpdates failed: %s", exc)
+                await asyncio.sleep(1.0)
+                continue
+            for update in updates:
+                await self.application.process_update(update)
+                offset = update.update_id + 1
 
     async def start_webhook(self, staff_chats: list[int], url: str, secret: str) -> None:
         """Tell Telegram where to post updates; :meth:`feed` processes each one."""
@@ -193,8 +225,9 @@ class PtbChannel:
 
     async def stop(self) -> None:
         """Stop taking updates, finish those in hand, close the connections."""
-        if self.application.updater is not None and self.application.updater.running:
-            await self.application.updater.stop()
+        if self._polling is not None:
+            self._stopping.set()
+            await asyncio.gather(self._polling, return_exceptions=True)
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 from secrets import token_urlsafe
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -57,7 +58,8 @@ def make_channel(app: App, framework: str) -> Channel:
             per_second=app.settings.telegram_messages_per_second,
             per_chat_interval=app.settings.telegram_chat_interval,
         )
-        return OutboxSender(app.uow_factory, transport, app.services, limiter=limiter)
+        lease = timedelta(seconds=app.settings.outbox_lease_seconds)
+        return OutboxSender(app.uow_factory, transport, app.services, limiter=limiter, lease=lease)
 
     if framework == "aiogram":
         from bot.channels.aiogram_channel import AiogramChannel
