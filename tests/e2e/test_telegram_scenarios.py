@@ -135,3 +135,21 @@ async def test_the_command_menu_is_registered(telegram: Telegram) -> None:
     await tg.onboard(RESIDENT)
     commands = [c["command"] for c in tg.fake.commands_for()]
     assert {"start", "my", "help"} <= set(commands)
+
+
+async def test_a_returned_ticket_is_dispatched_again_by_the_leader(telegram: Telegram) -> None:
+    tg = telegram
+    tg.bind_staff("胡淑珍", ASSIGNEE)
+    tg.bind_staff("刘志强", LEADER)
+    await tg.said(LEADER, "绑定成功")
+    await tg.onboard(RESIDENT)
+    await report(tg, RESIDENT)
+    await tg.said(ASSIGNEE, "新任务")
+    tg.press(ASSIGNEE, "退单")
+    await tg.said(ASSIGNEE, "退单原因")
+    tg.say(ASSIGNEE, "这是物业的事")
+    await tg.said(LEADER, "这是物业的事")
+    tg.press(LEADER, "重新派单")
+    await tg.said(LEADER, "新任务 F-000001")
+    ticket = tg.tickets()[0]
+    assert ticket.status == TicketStatus.ASSIGNED and ticket.return_count == 1
