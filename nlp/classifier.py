@@ -23,7 +23,7 @@ from nlp.cues import (
     urgent_terms,
 )
 from nlp.lexicon import Hit, Lexicon
-from nlp.model import KeywordModel, kept_words
+from nlp.model import KeywordModel
 from nlp.normalize import MAX_CLASSIFY_CHARS, mask_for_matching, normalize
 from nlp.taxonomy import OTHER, Taxonomy, load_taxonomy
 from nlp.tokenizer import Segmenter
@@ -183,32 +183,33 @@ class Classifier:
             scores[position[hit.category]] += -0.5 * hit.weight if hit.negated else hit.weight
         return scores
 
-    def _probabilities(self, hits: list[Hit], terms: Terms) -> list[float]:
+    def _probabilities(self, hits: list[Hit], terms: Terms) -> tuple[list[float], float]:
         """Curated keyword scores plus learned scores (a product of experts), softmaxed;
         in the order of :attr:`labels`."""
         if self.model is None:
-            return softmax(self._curated_scores(hits), SHARPNESS)
-        learned = self.model.score_list(terms)
+            return softmax(self._curated_scores(hits), SHARPNESS), 0.0
+        learned, scale = self.model.score_list(terms)
         if not self._blend:
-            return softmax(learned)
-        scale = self.model.curated_weight
+            return softmax(learned), scale
+        weight = self.model.curated_weight
         centre = sum(learned) / len(learned)
         curated = self._curated_scores(hits)
-        return softmax(
+        probabilities = softmax(
             [
-                scale * value + (learned[at] if at >= 0 else centre)
+                weight * value + (learned[at] if at >= 0 else centre)
                 for value, at in zip(curated, self._learned_at, strict=True)
             ]
         )
+        return probabilities, scale
 
     def classify(self, text: str) -> Classification:
         """Classify one message; never raises on content or size."""
         normal = normalize(text)
-        tokens = self.segmenter.tokens(mask_for_matching(normal))
-        hits = self.lexicon.hits(tokens)
+        words, starts = self.segmenter.split(mask_for_matching(normal))
+        hits = self.lexicon.hits(words, starts)
         model = self.model
-        terms = NO_TERMS if model is None else kept_words([t.text for t in tokens])
-        probabilities = self._probabilities(hits, terms)
+        terms = NO_TERMS if model is None else list(dict.fromkeys(words))
+        probabilities, scale = self._probabilities(hits, terms)
         labels = self.labels
         order = sorted(range(len(labels)), key=probabilities.__getitem__, reverse=True)[:4]
         best, confidence = labels[order[0]], probabilities[order[0]]
@@ -219,13 +220,13 @@ class Classifier:
         shown = alternatives[0][0] if low and alternatives else best
         if low and OTHER in labels:
             best = OTHER
-        danger = urgent_terms(tokens)
+        danger = urgent_terms(words)
         return Classification(
             category=best,
             label=self._names.get(best, best),
             confidence=confidence,
             alternatives=alternatives,
-            keywords=self._explain(hits, terms, shown),
+            keywords=self._explain(hits, terms, shown, scale),
             urgent=bool(danger),
             urgent_terms=danger,
             low_confidence=low,
@@ -234,7 +235,9 @@ class Classifier:
             negated=tuple([Keyword(h.term, h.weight, h.spans, True) for h in hits if h.negated]),
         )
 
-    def _explain(self, hits: list[Hit], terms: Terms, code: str) -> tuple[Keyword, ...]:
+    def _explain(
+        self, hits: list[Hit], terms: Terms, code: str, scale: float
+    ) -> tuple[Keyword, ...]:
         chosen = [
             Keyword(h.term, h.weight, h.spans)
             for h in hits
@@ -243,6 +246,6 @@ class Classifier:
         chosen.sort(key=lambda k: -k.weight)
         if self.model is not None:
             known = {k.term for k in chosen}
-            learned = self.model.contributions(terms, code, 3, FUNCTION_WORDS | known)
-            chosen.extend([Keyword(t, w) for t, w in learned])
+            learned = self.model.contributions(terms, code, scale, 3 + len(known), FUNCTION_WORDS)
+            chosen.extend([Keyword(t, w) for t, w in learned if t not in known][:3])
         return tuple(chosen)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from nlp.tokenizer import Token
-
 # fmt: off
 CLAUSE_BREAKS = frozenset(",.!?;:，。！？；：、\n…~～()（）[]【】\"“”'‘’")
 CONTRAST_WORDS = frozenset(
@@ -96,14 +94,13 @@ def _is_break(text: str) -> bool:
     return text in CLAUSE_BREAKS or (len(text) > 1 and set(text) <= CLAUSE_BREAKS)
 
 
-def negated_positions(tokens: Sequence[Token], cues: frozenset[str]) -> set[int]:
-    """Indices of tokens inside the scope of a cue from ``cues``."""
+def negated_positions(words: Sequence[str], cues: frozenset[str]) -> set[int]:
+    """Indices of words inside the scope of a cue from ``cues``."""
     negated: set[int] = set()
-    if cues.isdisjoint([token.text for token in tokens]):
+    if cues.isdisjoint(words):
         return negated
     in_scope = False
-    for index, token in enumerate(tokens):
-        text = token.text
+    for index, text in enumerate(words):
         if text in CONTRAST_WORDS or _is_break(text):
             in_scope = False
         elif text in cues:
@@ -148,42 +145,42 @@ def _blocked_inside(word: str, term: str) -> bool:
     )
 
 
-def _live(tokens: Sequence[Token], candidates: list[tuple[int, str]]) -> list[str]:
+def _live(words: Sequence[str], candidates: list[tuple[int, str]]) -> list[str]:
     """The candidate words (index, term) that are not negated, hypothetical or past."""
     if not candidates:
         return []
-    blocked = negated_positions(tokens, URGENCY_BLOCKERS)
+    blocked = negated_positions(words, URGENCY_BLOCKERS)
     found: list[str] = []
     for index, term in candidates:
         if index in blocked or term in found:
             continue
-        following = {t.text for t in tokens[index + 1 : index + 3]}
-        if following.isdisjoint(POST_BLOCKERS) and not _blocked_inside(tokens[index].text, term):
+        following = words[index + 1 : index + 3]
+        if POST_BLOCKERS.isdisjoint(following) and not _blocked_inside(words[index], term):
             found.append(term)
     return found
 
 
-def urgent_terms(tokens: Sequence[Token]) -> tuple[str, ...]:
+def urgent_terms(words: Sequence[str]) -> tuple[str, ...]:
     """The words that make a message urgent (empty when it is not).
 
     Urgent: a danger word; or signs of two different kinds of danger (gas + smell, a fall +
     a person alone); or one sign with a word saying it is happening now.
     """
-    words: list[tuple[int, str]] = []
+    dangers: list[tuple[int, str]] = []
     signs_at: list[tuple[int, str]] = []
     cached = _DANGER_CACHE.get
-    for index, token in enumerate(tokens):
-        word, sign = cached(token.text) or _danger(token.text)
+    for index, text in enumerate(words):
+        word, sign = cached(text) or _danger(text)
         if word is not None:
-            words.append((index, word))
+            dangers.append((index, word))
         if sign is not None:
             signs_at.append((index, sign))
-    strong = _live(tokens, words)
+    strong = _live(words, dangers)
     if strong:
         return tuple(strong)
-    signs = _live(tokens, signs_at)
+    signs = _live(words, signs_at)
     kinds = {DANGER_SIGNS[s] for s in signs}
-    now = [t.text for t in tokens if t.text in IMMEDIATE] if kinds else []
+    now = [text for text in words if text in IMMEDIATE] if kinds else []
     if len(kinds) >= 2 or (now and kinds - PAIRED_ONLY):
         return tuple(signs + now[:1])
     return ()

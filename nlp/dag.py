@@ -19,6 +19,7 @@ _SKIP = re.compile(r"(\r\n|\s)")
 
 PREFIX = 0.5
 MISSING = 1.0
+_NO_WORD = -math.inf
 
 
 class DagCutter:
@@ -40,22 +41,25 @@ class DagCutter:
         get, unknown = self.entries.get, self.unknown
         for start in range(size - 1, -1, -1):
             stop = start + 1
-            best, best_end, found = unknown + score[stop], stop, False
+            best, best_end = _NO_WORD, stop
             value = get(sentence[start], MISSING)
             while value < MISSING:
                 if value < PREFIX:
                     candidate = value + score[stop]
-                    if not found or candidate >= best:
-                        best, best_end, found = candidate, stop, True
+                    if candidate >= best:  # ties go to the longer word, as in jieba
+                        best, best_end = candidate, stop
                 if stop >= size:
                     break
                 stop += 1
                 value = get(sentence[start:stop], MISSING)
+            if best == _NO_WORD:
+                best = unknown + score[start + 1]
             score[start], end[start] = best, best_end
         return end
 
     def _cut_block(self, sentence: str, out: list[str]) -> None:
         end = self._route(sentence)
+        append = out.append
         position, size, buffer = 0, len(sentence), ""
         while position < size:
             stop = end[position]
@@ -64,12 +68,12 @@ class DagCutter:
                 buffer += word
             else:
                 if buffer:
-                    out.append(buffer)
+                    append(buffer)
                     buffer = ""
-                out.append(word)
+                append(word)
             position = stop
         if buffer:
-            out.append(buffer)
+            append(buffer)
 
     def cut(self, text: str) -> list[str]:
         """Every piece of ``text`` in order (whitespace included), as jieba yields them."""

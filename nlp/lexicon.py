@@ -7,7 +7,6 @@ from typing import NamedTuple
 
 from nlp.cues import DENIAL_CUES, negated_positions
 from nlp.taxonomy import Taxonomy
-from nlp.tokenizer import Token
 
 MAX_JOIN = 3
 """A keyword also matches the concatenation of up to this many adjacent tokens."""
@@ -61,40 +60,41 @@ class Lexicon:
             self._inner[word] = _longest_inside(word, self.known)
         return self._inner[word]
 
-    def _matches(self, tokens: Sequence[Token]) -> list[_Match]:
-        """Longest-first matches of known terms over runs of up to MAX_JOIN tokens."""
+    def _matches(self, words: Sequence[str], starts: Sequence[int]) -> list[_Match]:
+        """Longest-first matches of known terms over runs of up to MAX_JOIN words."""
         known, prefixes = self.known, self.prefixes
         found: list[_Match] = []
-        index, count = 0, len(tokens)
+        index, count = 0, len(words)
         while index < count:
-            text = tokens[index].text
+            text = words[index]
             best = index if text in known else -1
             joined, last = text, index
             while joined in prefixes and last + 1 < count and last - index + 1 < MAX_JOIN:
                 last += 1
-                joined += tokens[last].text
+                joined += words[last]
                 if joined in known:
                     best = last
             if best >= 0:
-                term = "".join(t.text for t in tokens[index : best + 1])
-                found.append(_Match(term, index, best, tokens[index].start, tokens[best].end))
+                term = "".join(words[index : best + 1])
+                end = starts[best] + len(words[best])
+                found.append(_Match(term, index, best, starts[index], end))
                 index = best + 1
                 continue
             if len(text) > 2:
                 inner = self._inner_term(text)
                 if inner is not None:
-                    start = tokens[index].start + inner[1]
+                    start = starts[index] + inner[1]
                     found.append(_Match(inner[0], index, index, start, start + len(inner[0])))
             index += 1
         return found
 
-    def hits(self, tokens: Sequence[Token]) -> list[Hit]:
-        """Every keyword and phrase of the taxonomy found in ``tokens``, negation marked."""
-        denied = negated_positions(tokens, DENIAL_CUES)
+    def hits(self, words: Sequence[str], starts: Sequence[int]) -> list[Hit]:
+        """Every keyword and phrase of the taxonomy found in a segmented text, negation marked."""
+        denied = negated_positions(words, DENIAL_CUES)
         spans: dict[str, list[tuple[int, int]]] = {}
         negated: dict[str, bool] = {}
         positions: dict[str, list[int]] = {}
-        for match in self._matches(tokens):
+        for match in self._matches(words, starts):
             spans.setdefault(match.term, []).append((match.start, match.end))
             positions.setdefault(match.term, []).append(match.first)
             negated[match.term] = negated.get(match.term, True) and match.first in denied
@@ -109,8 +109,8 @@ class Lexicon:
                 if located is not None:
                     first, last = located
                     span = (
-                        (tokens[first].start, tokens[first].end),
-                        (tokens[last].start, tokens[last].end),
+                        (starts[first], starts[first] + len(words[first])),
+                        (starts[last], starts[last] + len(words[last])),
                     )
                     result.append(Hit(" ".join(parts), code, weight, span, first in denied))
         return result

@@ -16,7 +16,6 @@ labels are the taxonomy's codes. Scoring is a few dictionary look-ups per word: 
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 from collections.abc import Collection, Mapping, Sequence
@@ -67,7 +66,7 @@ class KeywordModel:
     _bias: list[float] = field(init=False, repr=False, compare=False)
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
     _positive: list[dict[str, float]] = field(init=False, repr=False, compare=False)
-    _vectors: dict[str, tuple[float, ...] | None] = field(
+    _entries: dict[str, tuple[tuple[float, ...] | None, int]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
 
@@ -94,52 +93,63 @@ class KeywordModel:
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_positive", positive)
 
-    def _token_vector(self, word: str) -> tuple[float, ...] | None:
-        """The summed rows of a word and of the character pairs inside it (cached)."""
-        if word in self._vectors:
-            return self._vectors[word]
-        rows = [self._words[word]] if word in self._words else []
-        if self.chars:
-            rows.extend(r for i in range(len(word) - 1) if (r := self._chars.get(word[i : i + 2])))
-        found = tuple(map(sum, zip(*rows, strict=True))) if rows else None
-        if len(self._vectors) > 100_000:
-            self._vectors.clear()
-        self._vectors[word] = found
-        return found
+    def _entry(self, word: str) -> tuple[tuple[float, ...] | None, int]:
+        """A token's summed rows (its word and the pairs inside it) and how many terms it makes;
+        (None, 0) for numbers and punctuation. Cached: tokens repeat a lot."""
+        entry = self._entries.get(word)
+        if entry is not None:
+            return entry
+        if not _is_word(word):
+            entry = (None, 0)
+        else:
+            rows = [self._words[word]] if word in self._words else []
+            if self.chars:
+                pairs = (word[i : i + 2] for i in range(len(word) - 1))
+                rows.extend(r for pair in pairs if (r := self._chars.get(pair)))
+            vector = tuple(map(sum, zip(*rows, strict=True))) if rows else None
+            entry = (vector, len(word) if self.chars else 1)
+        if len(self._entries) > 100_000:
+            self._entries.clear()
+        self._entries[word] = entry
+        return entry
 
-    def score_list(self, kept: Sequence[str]) -> list[float]:
-        """The score of each label (in ``labels`` order) for a message's kept words."""
-        vectors = self._vectors
-        for word in [w for w in kept if w not in vectors]:
-            self._token_vector(word)
-        rows = [v for v in map(vectors.__getitem__, kept) if v is not None]
+    def score_list(self, distinct: Sequence[str]) -> tuple[list[float], float]:
+        """The score of each label (in ``labels`` order) for a message's distinct tokens, and the
+        scale (1/sqrt(number of terms)) that was applied to the term weights."""
+        entries = self._entries
+        for word in [w for w in distinct if w not in entries]:
+            self._entry(word)
+        found = [entries[w] for w in distinct]
+        rows = [vector for vector, _ in found if vector is not None]
         if not rows:
-            return list(self._bias)
-        scale = 1.0 / math.sqrt(self._count(kept))
+            return list(self._bias), 0.0
+        scale = 1.0 / math.sqrt(sum([count for _, count in found]))
         totals = map(sum, zip(*rows, strict=True))
-        return [b + total * scale for b, total in zip(self._bias, totals, strict=True)]
-
-    def _count(self, kept: Sequence[str]) -> int:
-        """How many terms the kept words make (words, plus the pairs inside them)."""
-        return sum(map(len, kept)) if self.chars else len(kept)
+        return [b + total * scale for b, total in zip(self._bias, totals, strict=True)], scale
 
     def scores(self, words: Sequence[str]) -> dict[str, float]:
         """Score every label for a message's words."""
-        return dict(zip(self.labels, self.score_list(kept_words(words)), strict=True))
+        scores, _ = self.score_list(list(dict.fromkeys(words)))
+        return dict(zip(self.labels, scores, strict=True))
 
     def contributions(
-        self, kept: Sequence[str], label: str, limit: int = 5, hidden: Collection[str] = ()
+        self,
+        distinct: Sequence[str],
+        label: str,
+        scale: float,
+        limit: int = 5,
+        hidden: Collection[str] = (),
     ) -> list[tuple[str, float]]:
         """The words of two or more characters (not ``hidden``) that argue most for ``label``,
-        strongest first, with their weights as applied to this message."""
+        strongest first, with their weights as applied (times ``scale``) to this message."""
         if label not in self._index:
             return []
         positive = self._positive[self._index[label]]
-        found = [(positive[w], w) for w in kept if w in positive and len(w) > 1 and w not in hidden]
-        if not found:
-            return []
-        scale = 1.0 / math.sqrt(self._count(kept))
-        return [(word, round(weight * scale, 4)) for weight, word in heapq.nlargest(limit, found)]
+        found = [
+            (positive[w], w) for w in distinct if w in positive and len(w) > 1 and w not in hidden
+        ]
+        found.sort(reverse=True)
+        return [(word, round(weight * scale, 4)) for weight, word in found[:limit]]
 
     def to_json(self) -> dict[str, Any]:
         return {

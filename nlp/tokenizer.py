@@ -14,6 +14,7 @@ import tempfile
 import threading
 from collections.abc import Iterable
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -99,14 +100,18 @@ class Segmenter:
         """Segment ``text`` into words (whitespace dropped)."""
         return [w for w in self._cut(text) if not w.isspace()]
 
+    def split(self, text: str) -> tuple[list[str], list[int]]:
+        """Segment ``text`` into words and the offset where each starts (whitespace dropped)."""
+        pieces = self._cut(text)
+        offsets = list(accumulate(map(len, pieces), initial=0))
+        if " " not in text and "\n" not in text and "\t" not in text:
+            return pieces, offsets
+        kept = [i for i, piece in enumerate(pieces) if not piece.isspace()]
+        return [pieces[i] for i in kept], [offsets[i] for i in kept]
+
     def tokens(self, text: str) -> list[Token]:
         """Segment ``text`` into tokens with character spans (whitespace dropped)."""
-        result: list[Token] = []
-        append, new = result.append, tuple.__new__
-        position = 0
-        for word in self._cut(text):
-            end = position + len(word)
-            if word != " " and not word.isspace():
-                append(new(Token, (word, position, end)))
-            position = end
-        return result
+        words, starts = self.split(text)
+        return [
+            Token(word, start, start + len(word)) for word, start in zip(words, starts, strict=True)
+        ]
