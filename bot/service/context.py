@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from bot.community import Community
+from bot.domain.calendar import IsWorkday
 from nlp import Classification, Classifier
 from storage import repositories as repo
 
@@ -27,6 +28,8 @@ class Services:
     classifier: Classifier | None = None
     """None where nothing is classified (administration, re-routing)."""
     clock: Callable[[], datetime] = utc_now
+    is_workday: IsWorkday | None = None
+    """Which days are working days (China's holidays and 调休); weekdays only when None."""
 
     def classify(self, text: str) -> Classification:
         """Classify a complaint (the classifier must have been given)."""

@@ -62,7 +62,8 @@ def set_deadlines(ticket: Ticket, services: Services, start: datetime) -> None:
         (LimitKind.RESOLUTION, "resolve_due_at"),
     ):
         limit = community.time_limits_for(ticket.category, urgency, kind)
-        setattr(ticket, attribute, due_at(start, limit, community.working_hours, community.zone))
+        hours, zone = community.working_hours, community.zone
+        setattr(ticket, attribute, due_at(start, limit, hours, zone, services.is_workday))
 
 
 def _actor_kind(actor: Actor) -> ActorKind:

@@ -3,6 +3,8 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.community.limits import TimeLimit
 from bot.community.timing import Duration, TimeRange, WorkingHours
 from bot.domain.deadlines import add_working_time, due_at
@@ -44,3 +46,33 @@ def test_working_days_from_an_evening_report_count_from_next_morning() -> None:
     assert add_working_time(at(27, 21, 49), Duration(days=1, minutes=0), HOURS) == datetime(
         2026, 12, 1, 8, 30, tzinfo=ZONE
     )
+
+
+def test_public_holidays_do_not_count_and_make_up_workdays_do() -> None:
+    from bot.domain.calendar import ChinaCalendar
+
+    calendar = ChinaCalendar()
+    # 2026-09-30 (Wed) + 1 working day: 1-7 October is the National Day holiday, 8 October works.
+    start = datetime(2026, 9, 30, 10, 0, tzinfo=ZONE)
+    assert add_working_time(start, Duration(days=1, minutes=0), HOURS, calendar) == datetime(
+        2026, 10, 8, 10, 0, tzinfo=ZONE
+    )
+    # Saturday 2026-10-10 is a make-up workday (调休): four working hours end the same day.
+    saturday = datetime(2026, 10, 10, 8, 30, tzinfo=ZONE)
+    assert add_working_time(saturday, Duration(days=0, minutes=240), HOURS, calendar) == datetime(
+        2026, 10, 10, 14, 0, tzinfo=ZONE
+    )
+
+
+def test_years_the_holiday_package_does_not_know_fall_back_to_weekdays_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.domain.calendar import ChinaCalendar
+
+    calendar = ChinaCalendar()
+    friday = datetime(2040, 1, 6, 16, 0, tzinfo=ZONE)  # a Friday
+    assert add_working_time(friday, Duration(days=0, minutes=240), HOURS, calendar) == datetime(
+        2040, 1, 9, 11, 0, tzinfo=ZONE
+    )
+    assert "2040 are not known" in caplog.text
+    assert caplog.text.count("2040 are not known") == 1
