@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     """Where the webhook server listens (HOST:PORT)."""
     webhook_secret: SecretStr | None = None
     """The secret Telegram sends with every update; a random one per start when unset."""
+    sweep_interval_seconds: float = 60.0
+    """How often the reminder sweep runs (APScheduler triggers it; the database decides)."""
     outbox_lease_seconds: float = 30.0
     """How long a claimed outgoing message is hidden from other senders (after a crash, it is
     sent again once this has passed)."""

@@ -124,6 +124,7 @@ class Ticket(Base, table=True):
         sa.Index("ix_ticket_assignee_id_status", "assignee_id", "status"),
         sa.Index("ix_ticket_grid_id_status", "grid_id", "status"),
         sa.Index("ix_ticket_reporter_id", "reporter_id"),
+        sa.Index("ix_ticket_next_reminder_at", "next_reminder_at"),
         sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
     )
 
@@ -160,6 +161,11 @@ class Ticket(Base, table=True):
     return_count: int = 0
     reopen_count: int = 0
     escalation_level: int = 0
+    reminder_clock: str | None = None
+    """Which clock the reminders follow: ``sign_off``, ``resolution`` or ``closing``."""
+    reminder_step: int = 0
+    """How many steps of that clock's ladder were taken (reminded, overdue, leader, chair)."""
+    next_reminder_at: datetime | None = _time()
     duplicate_of_id: int | None = _fk("ticket.id")
     latitude: float | None = None
     longitude: float | None = None

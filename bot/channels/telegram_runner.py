@@ -8,20 +8,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from secrets import token_urlsafe
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlmodel import col, select
 
 from bot.bootstrap import App, build
 from bot.channels.delivery import OutboxSender, RateLimiter, Transport
 from bot.channels.telegram_common import CHANNEL
 from bot.channels.webhook import start_server, webhook_app
+from bot.service.reminders import sweep
 from bot.settings import Settings
 from storage.models import StaffMember
+from storage.unit_of_work import UnitOfWork, run_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,7 @@ async def serve(app: App, framework: str, stop: asyncio.Event, *, poll_timeout: 
     channel = make_channel(app, framework)
     sender_stop = asyncio.Event()
     delivering = asyncio.create_task(channel.sender.run(sender_stop))
+    scheduler = start_scheduler(app, channel.sender)
     server: web.AppRunner | None = None
     try:
         settings = app.settings
@@ -98,12 +102,44 @@ async def serve(app: App, framework: str, stop: asyncio.Event, *, poll_timeout: 
         await stop.wait()
     finally:
         log.info("stopping: no new updates, finishing those in hand")
+        scheduler.shutdown(wait=False)
         if server is not None:
             await server.cleanup()
         await channel.stop()
         sender_stop.set()
         await delivering
         log.info("outbox delivered; bye")
+
+
+def start_scheduler(app: App, sender: OutboxSender) -> AsyncIOScheduler:
+    """APScheduler triggers the reminder sweep; what is due is decided by the database."""
+
+    def sweep_once() -> int:
+        def run(uow: UnitOfWork) -> int:
+            taken = sweep(uow.session, app.services, now=app.services.clock())
+            uow.commit()
+            return len(taken)
+
+        return run_in_transaction(app.uow_factory, run)
+
+    async def job() -> None:
+        try:
+            if await asyncio.to_thread(sweep_once):
+                sender.wakeup.set()
+        except Exception:
+            log.exception("reminder sweep failed")
+
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        job,
+        "interval",
+        seconds=app.settings.sweep_interval_seconds,
+        next_run_time=datetime.now(UTC),
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.start()
+    return scheduler
 
 
 def install_signal_handlers(stop: asyncio.Event) -> None:

@@ -21,6 +21,7 @@ from bot.service.notices import (
     status_name,
     ticket_button,
 )
+from bot.service.reminders import schedule
 from bot.service.tickets import dispatch, record_event, set_deadlines
 from bot.texts import text
 from storage import repositories as repo
@@ -114,6 +115,8 @@ def act(
     before = ticket.status
     ticket.updated_at = mailer.now
     details = HANDLERS[action](Change(mailer, services, ticket, actor, note, rating, category))
+    if action not in (Action.RATE, Action.REQUEST_EXTENSION):
+        schedule(ticket, services)
     record_event(mailer.session, ticket, actor, action.value, mailer.now, before, **details)
     return Outcome(True, "", ticket)
 

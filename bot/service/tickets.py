@@ -19,6 +19,7 @@ from bot.service.notices import (
     staff_buttons,
     staff_title,
 )
+from bot.service.reminders import schedule
 from bot.texts import text
 from nlp import Classification
 from storage import repositories as repo
@@ -177,6 +178,7 @@ def create_ticket(
     assignment = choose_assignee(session, services.community, category=ticket.category, grid=grid)
     ticket.status = TicketStatus.ASSIGNED
     set_deadlines(ticket, services, now)
+    schedule(ticket, services)
     dispatch(session, mailer, services, ticket, assignment)
     record_event(
         session,

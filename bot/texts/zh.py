@@ -99,6 +99,15 @@ ZH: dict[str, str] = {
     ),
     "help_staff": "/tasks 我的待办\n/my 我的问题\n/cancel 取消当前操作\n主任可用 /invite 姓名 生成邀请码",
     "lang_switched": "已切换为中文。",
+    # reminders
+    "clock_sign_off": "签收",
+    "clock_resolution": "办结",
+    "remind_before": "⏰ 提醒：{code}（{label}）将在 {due} 到{clock}时限，请及时处理。",
+    "remind_overdue": "⚠️ {code}（{label}）已超过{clock}时限（{due}），请尽快处理。",
+    "remind_leader": "【催办】{grid} {code}（{label}）由{assignee}负责，已超过{clock}时限（{due}），请督促。",
+    "remind_chair": "【督办】{grid} {code}（{label}）已超时（{clock}时限 {due}），负责人{assignee}。",
+    "resident_escalated": "您的问题 {code} 已超时，已请{who}督办。",
+    "auto_closed": "您的问题 {code} 办结后3天没有评价，已自动关闭。谢谢！",
     # command menu
     "cmd_start": "开始 / 重新设置住址",
     "cmd_my": "我的问题",

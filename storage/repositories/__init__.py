@@ -37,12 +37,14 @@ from storage.repositories.tickets import (
     add_event,
     add_labelled_example,
     assign_ticket_code,
+    claim_due_reminders,
     events_of_ticket,
     open_tickets_for_assignee,
     open_tickets_for_grid,
     ticket_by_code,
     ticket_by_id,
     tickets_of_resident,
+    upcoming_deadlines,
 )
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "all_community_meta",
     "assign_ticket_code",
     "chair",
+    "claim_due_reminders",
     "claim_pending_outbox",
     "clear_conversation_state",
     "consume_invite_code",
@@ -82,4 +85,5 @@ __all__ = [
     "ticket_by_code",
     "ticket_by_id",
     "tickets_of_resident",
+    "upcoming_deadlines",
 ]

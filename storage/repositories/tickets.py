@@ -131,3 +131,27 @@ def add_labelled_example(
     )
     session.add(example)
     return example
+
+
+def claim_due_reminders(session: Session, *, now: datetime, limit: int) -> list[Ticket]:
+    """Tickets whose next reminder is due, locked for this sweep (others skip them)."""
+    statement = (
+        select(Ticket)
+        .where(col(Ticket.next_reminder_at).is_not(None), col(Ticket.next_reminder_at) <= now)
+        .order_by(col(Ticket.next_reminder_at), col(Ticket.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.exec(statement))
+
+
+def upcoming_deadlines(session: Session, *, until: datetime) -> list[Ticket]:
+    """Open tickets with a sign-off or resolution deadline before ``until``, soonest first."""
+    due = sa.case(
+        (col(Ticket.accepted_at).is_(None), col(Ticket.signoff_due_at)),
+        else_=col(Ticket.resolve_due_at),
+    )
+    statement = (
+        select(Ticket).where(col(Ticket.status).in_(OPEN_STATUSES), due <= until).order_by(due)
+    )
+    return list(session.exec(statement))
