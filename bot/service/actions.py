@@ -29,6 +29,8 @@ from storage.enums import ExampleSource, TicketStatus
 from storage.models import Grid, Resident, StaffMember, Ticket
 
 EXTENSION_DAYS = 3
+REOPEN_WINDOW = timedelta(days=7)
+"""After this long closed, only the chair can reopen a ticket."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,9 @@ def act(
     if not refusal and action == Action.RATE:
         refusal = "already_done" if ticket.rating is not None else ""
         refusal = refusal or ("" if rating is not None and 1 <= rating <= 5 else "not_allowed")
+    if not refusal and action == Action.REOPEN and actor.role == ActorRole.RESIDENT:
+        closed = ticket.closed_at
+        refusal = "too_late" if closed and mailer.now - closed > REOPEN_WINDOW else ""
     if refusal:
         return Outcome(False, refusal, ticket)
     before = ticket.status

@@ -91,6 +91,7 @@ ZH: dict[str, str] = {
     "not_found": "没有这个问题编号。",
     "not_resolved": "还没有办结，现在不能操作。",
     "closed": "这个问题已经关闭。",
+    "too_late": "关闭已超过7天，不能再重新打开。请重新反映，或联系居委会。",
     "unknown_command": "不认识这个命令。发 /help 看看能做什么。",
     "error": "抱歉，系统出了点问题，您的消息没有丢，请稍后再试。",
     "help_resident": (

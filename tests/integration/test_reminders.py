@@ -136,3 +136,24 @@ def test_the_command_line_sweeps_as_of_a_time_and_dry_runs_change_nothing(
     assert reminded(world) == ["before"]
     assert main(["reminders", "due", "--within", "24h"]) == 0
     assert "F-000001" in capsys.readouterr().out  # type: ignore[attr-defined]
+
+
+def test_a_week_after_closing_only_the_chair_can_reopen(world: World) -> None:
+    from bot.domain.lifecycle import Action
+    from bot.domain.permissions import Actor, ActorRole
+    from bot.service.actions import act
+    from bot.service.context import Mailer
+    from storage.models import Ticket
+
+    world.submit(world.chat(1001))
+    with world.app.uow_factory() as uow:
+        ticket = uow.session.exec(select(Ticket)).one()
+        ticket.status, ticket.closed_at = TicketStatus.CLOSED, world.now - timedelta(days=8)
+        mailer = Mailer(uow.session, world.now)
+        resident = Actor(ActorRole.RESIDENT, ticket.reporter_id)
+        refused = act(
+            mailer, world.app.services, actor=resident, ticket=ticket, action=Action.REOPEN
+        )
+        assert not refused.ok and refused.reason == "too_late"
+        chair = Actor(ActorRole.CHAIR, None)
+        assert act(mailer, world.app.services, actor=chair, ticket=ticket, action=Action.REOPEN).ok
