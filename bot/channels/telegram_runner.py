@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from secrets import token_urlsafe
 from typing import Any, Protocol
@@ -21,6 +22,7 @@ from bot.bootstrap import App, build
 from bot.channels.delivery import OutboxSender, RateLimiter, Transport
 from bot.channels.telegram_common import CHANNEL
 from bot.channels.webhook import start_server, webhook_app
+from bot.service.digests import send_digest
 from bot.service.reminders import sweep
 from bot.settings import Settings
 from storage.models import StaffMember
@@ -138,8 +140,37 @@ def start_scheduler(app: App, sender: OutboxSender) -> AsyncIOScheduler:
         max_instances=1,
         coalesce=True,
     )
+    for weekly, trigger in ((False, {"hour": 9}), (True, {"day_of_week": "mon", "hour": 9})):
+        scheduler.add_job(
+            digest_job(app, sender, weekly),
+            "cron",
+            minute=0,
+            timezone=app.community.zone,
+            **trigger,
+        )
     scheduler.start()
     return scheduler
+
+
+def digest_job(app: App, sender: OutboxSender, weekly: bool) -> Callable[[], Awaitable[None]]:
+    """The daily (09:00) or weekly (Monday 09:00) digest; sent once across bot processes."""
+
+    def send() -> int:
+        return run_in_transaction(
+            app.uow_factory,
+            lambda uow: send_digest(
+                uow.session, app.services, now=app.services.clock(), weekly=weekly
+            ),
+        )
+
+    async def job() -> None:
+        try:
+            if await asyncio.to_thread(send):
+                sender.wakeup.set()
+        except Exception:
+            log.exception("digest failed")
+
+    return job
 
 
 def install_signal_handlers(stop: asyncio.Event) -> None:

@@ -109,6 +109,12 @@ ZH: dict[str, str] = {
     "remind_chair": "【督办】{grid} {code}（{label}）已超时（{clock}时限 {due}），负责人{assignee}。",
     "resident_escalated": "您的问题 {code} 已超时，已请{who}督办。",
     "auto_closed": "您的问题 {code} 办结后3天没有评价，已自动关闭。谢谢！",
+    # digests
+    "digest_title": "【{title}】{date}",
+    "digest_daily": "每日简报",
+    "digest_weekly": "每周简报",
+    "digest_line": "{grid}：超时 {overdue}，今天到期 {today}，退回待派 {returned}，本周新登记 {new}",
+    "digest_total": "合计：超时 {overdue}，今天到期 {today}，退回待派 {returned}，本周新登记 {new}",
     # command menu
     "cmd_start": "开始 / 重新设置住址",
     "cmd_my": "我的问题",

@@ -2,6 +2,7 @@
 
 from storage.repositories.admin import (
     all_community_meta,
+    claim_once,
     consume_invite_code,
     create_invite_code,
     get_community_meta,
@@ -56,6 +57,7 @@ __all__ = [
     "assign_ticket_code",
     "chair",
     "claim_due_reminders",
+    "claim_once",
     "claim_pending_outbox",
     "clear_conversation_state",
     "consume_invite_code",

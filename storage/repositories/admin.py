@@ -73,3 +73,14 @@ def set_community_meta(session: Session, *, key: str, value: str, now: datetime)
         index_elements=["key"], set_={"value": value, "updated_at": now}
     )
     session.exec(statement)
+
+
+def claim_once(session: Session, *, key: str, now: datetime) -> bool:
+    """True for the first caller with ``key`` (e.g. today's digest), False for every later one."""
+    statement = (
+        upsert(session, CommunityMeta)
+        .values(key=key, value=now.isoformat(), updated_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(col(CommunityMeta.key))
+    )
+    return session.exec(statement).first() is not None

@@ -180,10 +180,10 @@ class World:
             self.chats[chat_id] = Chat(self.app, chat_id)
         return self.chats[chat_id]
 
-    def deliver_all(self) -> None:
-        """Copy outbox messages to the chats they are for (what a channel would send)."""
+    def deliver_all(self, now: datetime = FRIDAY_10AM) -> None:
+        """Copy outbox messages due at ``now`` to their chats (what a channel would send)."""
         with self.app.uow_factory() as uow:
-            rows = repo.claim_pending_outbox(uow.session, now=FRIDAY_10AM, limit=1000)
+            rows = repo.claim_pending_outbox(uow.session, now=now, limit=1000)
             for row in rows:
                 assert row.id is not None
                 self.chat(row.chat_id).inbox.append(

@@ -157,3 +157,23 @@ def test_a_week_after_closing_only_the_chair_can_reopen(world: World) -> None:
         assert not refused.ok and refused.reason == "too_late"
         chair = Actor(ActorRole.CHAIR, None)
         assert act(mailer, world.app.services, actor=chair, ticket=ticket, action=Action.REOPEN).ok
+
+
+def test_the_daily_digest_goes_once_to_the_chair_and_each_leader(world: World) -> None:
+    from bot.service.digests import send_digest
+
+    chair = world.staff("田淑芬", 5009)
+    leader = world.staff("刘志强", 5003)
+    world.submit(world.chat(1001))  # 后街东网格, sign-off due 15:30
+    morning = at(30, 9, 0)  # Monday: the Friday ticket is overdue
+    with world.app.uow_factory() as uow:
+        assert send_digest(uow.session, world.app.services, now=morning, weekly=False) > 0
+        assert send_digest(uow.session, world.app.services, now=morning, weekly=False) == 0
+        uow.commit()
+    world.deliver_all(now=morning)
+    assert (
+        "每日简报" in chair.last
+        and "后街东网格：超时 1" in chair.last
+        and "合计：超时 1" in chair.last
+    )
+    assert "后街东网格：超时 1" in leader.last
