@@ -166,6 +166,8 @@ class Ticket(Base, table=True):
     reminder_step: int = 0
     """How many steps of that clock's ladder were taken (reminded, overdue, leader, chair)."""
     next_reminder_at: datetime | None = _time()
+    paused_at: datetime | None = _time()
+    """Set while the clocks wait for the resident's answer to a question from staff."""
     duplicate_of_id: int | None = _fk("ticket.id")
     latitude: float | None = None
     longitude: float | None = None

@@ -31,6 +31,8 @@ class Action(StrEnum):
     CLOSE = "close"
     RECATEGORISE = "recategorise"
     REASSIGN = "reassign"
+    ASK_INFO = "ask_info"
+    PROVIDE_INFO = "provide_info"
 
 
 OPEN = frozenset({S.NEW, S.ASSIGNED, S.ACCEPTED, S.RETURNED, S.ESCALATED})
@@ -50,6 +52,8 @@ ALLOWED_FROM: dict[Action, frozenset[S]] = {
     Action.CLOSE: frozenset({S.RESOLVED}),
     Action.RECATEGORISE: OPEN,
     Action.REASSIGN: OPEN,
+    Action.ASK_INFO: IN_HAND,
+    Action.PROVIDE_INFO: OPEN,
 }
 
 RESULT: dict[Action, S | None] = {
@@ -66,6 +70,8 @@ RESULT: dict[Action, S | None] = {
     Action.CLOSE: S.CLOSED,
     Action.RECATEGORISE: S.ASSIGNED,
     Action.REASSIGN: S.ASSIGNED,
+    Action.ASK_INFO: None,
+    Action.PROVIDE_INFO: None,
 }
 """The status after the action; None keeps the status."""
 

@@ -34,9 +34,16 @@ class TicketFacts:
     assignee_id: int | None
 
 
-RESIDENT_ACTIONS = frozenset({Action.CONFIRM, Action.REOPEN, Action.RATE})
+RESIDENT_ACTIONS = frozenset({Action.CONFIRM, Action.REOPEN, Action.RATE, Action.PROVIDE_INFO})
 ASSIGNEE_ACTIONS = frozenset(
-    {Action.ACCEPT, Action.RESOLVE, Action.RETURN, Action.ESCALATE, Action.REQUEST_EXTENSION}
+    {
+        Action.ACCEPT,
+        Action.RESOLVE,
+        Action.RETURN,
+        Action.ESCALATE,
+        Action.REQUEST_EXTENSION,
+        Action.ASK_INFO,
+    }
 )
 LEADER_ACTIONS = frozenset(
     {Action.ESCALATE, Action.APPROVE_EXTENSION, Action.REASSIGN, Action.ASSIGN, Action.RECATEGORISE}

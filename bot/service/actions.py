@@ -93,6 +93,8 @@ def check(actor: Actor, action: Action, ticket: Ticket) -> str:
     if not may(actor, action, facts(ticket)):
         return "not_allowed"
     step = lifecycle.transition(ticket.status, action)
+    if step.allowed and action == Action.PROVIDE_INFO and ticket.paused_at is None:
+        return "already_done"  # nobody is waiting for an answer
     return "" if step.allowed else step.reason
 
 
@@ -237,6 +239,34 @@ def _reopen(change: Change) -> dict[str, Any]:
     return {"reopens": ticket.reopen_count}
 
 
+def _ask_info(change: Change) -> dict[str, Any]:
+    """Send the resident the question and stop the clocks until they answer."""
+    ticket = change.ticket
+    if ticket.paused_at is None:
+        ticket.paused_at = change.mailer.now
+    lang = change.reporter.language if change.reporter else "zh"
+    buttons = [[ticket_button("btn_reply", "provide_info", ticket, lang)]]
+    change.tell_reporter("info_question", buttons, question=change.note)
+    return {"question": change.note}
+
+
+def _provide_info(change: Change) -> dict[str, Any]:
+    """Forward the answer, move the deadlines by the time spent waiting, restart the clocks."""
+    ticket, now = change.ticket, change.mailer.now
+    waited = now - ticket.paused_at if ticket.paused_at else timedelta(0)
+    ticket.paused_at = None
+    if ticket.signoff_due_at is not None and ticket.accepted_at is None:
+        ticket.signoff_due_at += waited
+    if ticket.resolve_due_at is not None:
+        ticket.resolve_due_at += waited
+    assignee: StaffMember | None = change.get(StaffMember, ticket.assignee_id)
+    if assignee is not None:
+        due = local_time(ticket.resolve_due_at, change.services.community.zone)
+        body = text("info_answer", code=ticket.code, answer=change.note, due=due)
+        change.mailer.send(assignee.chat_id, body, staff_buttons(ticket), ticket_id=ticket.id)
+    return {"answer": change.note, "waited_seconds": int(waited.total_seconds())}
+
+
 def _rate(change: Change) -> dict[str, Any]:
     change.ticket.rating = change.rating
     return {"rating": change.rating}
@@ -298,4 +328,6 @@ HANDLERS: dict[Action, Callable[[Change], dict[str, Any]]] = {
     Action.RECATEGORISE: _redispatch,
     Action.REASSIGN: _redispatch,
     Action.ASSIGN: _redispatch,
+    Action.ASK_INFO: _ask_info,
+    Action.PROVIDE_INFO: _provide_info,
 }

@@ -63,7 +63,8 @@ def ticket_button(key: str, action: str, ticket: Ticket, lang: str = "zh") -> di
 
 
 def staff_buttons(ticket: Ticket) -> Buttons:
-    """Buttons on an assignment: accept, resolve, return, extension, escalate, recategorise."""
+    """Buttons on an assignment: accept, resolve, recategorise, return, extension, escalate,
+    ask the resident."""
     return [
         [
             ticket_button("btn_accept", "accept", ticket),
@@ -74,6 +75,7 @@ def staff_buttons(ticket: Ticket) -> Buttons:
             ticket_button("btn_return", "return", ticket),
             ticket_button("btn_extend", "request_extension", ticket),
             ticket_button("btn_escalate", "escalate", ticket),
+            ticket_button("btn_ask_info", "ask_info", ticket),
         ],
     ]
 

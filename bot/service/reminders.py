@@ -45,7 +45,9 @@ def lead_time(services: Services) -> timedelta:
 def schedule(ticket: Ticket, services: Services) -> None:
     """Point the ticket's reminders at the clock its status runs on, from the first step."""
     ticket.reminder_step = 0
-    if ticket.status == TicketStatus.ACCEPTED and ticket.resolve_due_at is not None:
+    if ticket.paused_at is not None:  # waiting for the resident: the clocks stand still
+        ticket.next_reminder_at = None
+    elif ticket.status == TicketStatus.ACCEPTED and ticket.resolve_due_at is not None:
         ticket.reminder_clock = Clock.RESOLUTION
         ticket.next_reminder_at = ladder_times(ticket.resolve_due_at, lead_time(services))[0]
     elif ticket.status in SIGN_OFF_STATUSES and ticket.signoff_due_at is not None:

@@ -177,3 +177,29 @@ def test_the_daily_digest_goes_once_to_the_chair_and_each_leader(world: World) -
         and "合计：超时 1" in chair.last
     )
     assert "后街东网格：超时 1" in leader.last
+
+
+def test_asking_the_resident_pauses_the_clocks_until_they_answer(world: World) -> None:
+    assignee = world.staff("胡淑珍", 5001)
+    resident = world.chat(1001)
+    world.submit(resident)
+    before = world.tickets()[0].signoff_due_at
+    assignee.press("问居民")
+    assignee.say("具体是几号楼门口？")
+    world.deliver_all()
+    ticket = world.tickets()[0]
+    assert ticket.paused_at is not None and ticket.next_reminder_at is None
+    assert "具体是几号楼门口" in resident.last
+    assert run_sweep(world, at(27, 16, 0)) == []  # past the sign-off time, but paused
+    with world.app.uow_factory() as uow:  # the resident answers two hours later
+        world.app.services.clock = lambda: world.now + timedelta(hours=2)
+        uow.commit()
+    resident.press("回复")
+    resident.say("5号楼")
+    world.deliver_all(now=world.now + timedelta(hours=2))
+    ticket = world.tickets()[0]
+    assert ticket.paused_at is None and before is not None
+    assert ticket.signoff_due_at == before + timedelta(hours=2)
+    assert "5号楼" in assignee.last and ticket.next_reminder_at is not None
+    resident.press_data(f"t:provide_info:{ticket.id}")
+    assert resident.answers[-1] == "已处理"

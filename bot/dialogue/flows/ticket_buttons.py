@@ -14,12 +14,19 @@ from nlp import DEFAULT_CODES
 from storage.models import StaffMember, Ticket
 
 NOTE = "note"
-NEEDS_NOTE = {Action.RESOLVE: "ask_resolve_note", Action.RETURN: "ask_return_reason"}
+NEEDS_NOTE = {
+    Action.RESOLVE: "ask_resolve_note",
+    Action.RETURN: "ask_return_reason",
+    Action.ASK_INFO: "ask_info_question",
+    Action.PROVIDE_INFO: "ask_info_answer",
+}
 DONE_TEXT = {
     Action.ACCEPT: "accepted",
     Action.RESOLVE: "resolved",
     Action.RETURN: "returned",
     Action.REQUEST_EXTENSION: "extension_requested",
+    Action.ASK_INFO: "info_asked",
+    Action.PROVIDE_INFO: "info_thanks",
 }
 
 
