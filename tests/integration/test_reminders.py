@@ -203,3 +203,32 @@ def test_asking_the_resident_pauses_the_clocks_until_they_answer(world: World) -
     assert "5号楼" in assignee.last and ticket.next_reminder_at is not None
     resident.press_data(f"t:provide_info:{ticket.id}")
     assert resident.answers[-1] == "已处理"
+
+
+def test_a_sweep_that_dies_halfway_records_nothing_and_the_next_one_sends_everything_once(
+    world: World, monkeypatch: object
+) -> None:
+    import pytest
+
+    from bot.service import context
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    for n in range(4):
+        world.submit(world.chat(2000 + n))
+    real_send = context.Mailer.send
+    calls = {"n": 0}
+
+    def dying_send(self: context.Mailer, *args: object, **kwargs: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("killed mid-sweep")
+        real_send(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(context.Mailer, "send", dying_send)
+    with pytest.raises(RuntimeError):
+        run_sweep(world, at(27, 14, 31))
+    assert reminded(world) == []
+    monkeypatch.setattr(context.Mailer, "send", real_send)
+    assert len(run_sweep(world, at(27, 14, 31))) == 4
+    assert run_sweep(world, at(27, 14, 32)) == []
+    assert reminded(world) == ["before"] * 4
