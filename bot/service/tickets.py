@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.community.limits import LimitKind, Urgency
 from bot.domain.deadlines import due_at
+from bot.domain.enquiry import is_enquiry
 from bot.domain.permissions import Actor, ActorRole
 from bot.service.assignment import Assignment, choose_assignee
 from bot.service.context import Mailer, Services
@@ -23,7 +24,7 @@ from bot.service.reminders import schedule
 from bot.texts import text
 from nlp import Classification
 from storage import repositories as repo
-from storage.enums import ActorKind, ExampleSource, TicketStatus
+from storage.enums import ActorKind, ExampleSource, TicketKind, TicketStatus
 from storage.models import Grid, Resident, StaffMember, Ticket
 
 EXTENSION_DAYS = 3
@@ -57,7 +58,10 @@ def explanation(result: Classification) -> dict[str, Any]:
 
 def set_deadlines(ticket: Ticket, services: Services, start: datetime) -> None:
     community = services.community
-    urgency = Urgency.URGENT if ticket.urgent else Urgency.NORMAL
+    if ticket.urgent:
+        urgency = Urgency.URGENT
+    else:
+        urgency = Urgency.ENQUIRY if ticket.kind == TicketKind.ENQUIRY else Urgency.NORMAL
     for kind, attribute in (
         (LimitKind.SIGN_OFF, "signoff_due_at"),
         (LimitKind.RESOLUTION, "resolve_due_at"),
@@ -150,6 +154,9 @@ def create_ticket(
         category=draft.category,
         confidence=float(draft.classification.get("confidence", 0.0)),
         urgent=draft.urgent,
+        kind=TicketKind.ENQUIRY
+        if is_enquiry(draft.text, draft.category, draft.urgent)
+        else TicketKind.COMPLAINT,
         urgent_terms=list(draft.urgent_terms),
         text=draft.text,
         explanation=draft.classification,

@@ -232,3 +232,18 @@ def test_a_sweep_that_dies_halfway_records_nothing_and_the_next_one_sends_everyt
     assert len(run_sweep(world, at(27, 14, 31))) == 4
     assert run_sweep(world, at(27, 14, 32)) == []
     assert reminded(world) == ["before"] * 4
+
+
+def test_an_enquiry_gets_the_shorter_enquiry_clock(world: World) -> None:
+    from storage.enums import TicketKind
+
+    resident = world.chat(1001)
+    world.onboard(resident)
+    resident.say("请问低保怎么申请？")
+    resident.press("对，提交")
+    ticket = world.tickets()[0]
+    assert ticket.kind == TicketKind.ENQUIRY
+    assert ticket.resolve_due_at is not None
+    assert ticket.resolve_due_at.astimezone(BEIJING) == at(27, 10, 0) + timedelta(
+        days=4
+    )  # 2 working days: Tue
