@@ -69,6 +69,12 @@ def set_deadlines(ticket: Ticket, services: Services, start: datetime) -> None:
         limit = community.time_limits_for(ticket.category, urgency, kind)
         hours, zone = community.working_hours, community.zone
         setattr(ticket, attribute, due_at(start, limit, hours, zone, services.is_workday))
+    if (
+        ticket.signoff_due_at
+        and ticket.resolve_due_at
+        and ticket.resolve_due_at < ticket.signoff_due_at
+    ):
+        ticket.resolve_due_at = ticket.signoff_due_at  # never due to be resolved before signing off
 
 
 def _actor_kind(actor: Actor) -> ActorKind:
