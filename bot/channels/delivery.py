@@ -135,8 +135,13 @@ class OutboxSender:
         """Send every message that is due now; returns how many were delivered."""
         delivered = 0
         while rows := await self._claim():
+            sent: list[int] = []
             for row in rows:
-                delivered += await self._deliver(row)
+                if await self._deliver(row):
+                    sent.append(row.id or 0)
+            if sent:  # one short transaction records the whole batch's deliveries
+                await self._record(partial(_sent_many, message_ids=sent, now=self.now()))
+            delivered += len(sent)
             if len(rows) < self.batch:
                 break
         return delivered
@@ -165,8 +170,7 @@ class OutboxSender:
             error = f"{type(exc).__name__}: {exc}"
             record = partial(_failed, message_id=message_id, error=error, now=self.now())
         else:
-            await self._record(partial(_sent, message_id=message_id, now=self.now()))
-            return 1
+            return 1  # recorded with the rest of the batch by flush()
         await self._record(record)
         return 0
 
@@ -194,8 +198,9 @@ class OutboxSender:
         await self.flush()
 
 
-def _sent(uow: UnitOfWork, *, message_id: int, now: datetime) -> None:
-    repo.mark_sent(uow.session, message_id=message_id, now=now)
+def _sent_many(uow: UnitOfWork, *, message_ids: list[int], now: datetime) -> None:
+    for message_id in message_ids:
+        repo.mark_sent(uow.session, message_id=message_id, now=now)
 
 
 def _failed(uow: UnitOfWork, *, message_id: int, error: str, now: datetime) -> None:
