@@ -69,6 +69,9 @@ def resident_by_chat_id(session: Session, *, chat_id: int) -> Resident | None:
 
 def get_or_create_resident(session: Session, *, chat_id: int, now: datetime) -> Resident:
     """The resident of this chat, created (race-free) on first contact."""
+    existing = resident_by_chat_id(session, chat_id=chat_id)
+    if existing is not None:  # the usual case: one select, no insert attempt
+        return existing
     statement = (
         upsert(session, Resident)
         .values(chat_id=chat_id, created_at=now, updated_at=now)
