@@ -27,9 +27,16 @@ from aiogram.types import (
 )
 
 from bot.channels.delivery import OutboxSender, RetryAfter, TransientError, Unreachable
-from bot.channels.telegram_common import RESIDENT_COMMANDS, STAFF_COMMANDS, command_menu, run_event
+from bot.channels.telegram_common import (
+    RESIDENT_COMMANDS,
+    STAFF_COMMANDS,
+    command_menu,
+    run_event,
+    translate_message,
+    translate_query,
+)
 from bot.dialogue.engine import Engine
-from bot.dialogue.events import Edit, Incoming, Kind
+from bot.dialogue.events import Edit
 from bot.service.context import Buttons
 
 log = logging.getLogger(__name__)
@@ -65,47 +72,6 @@ class AiogramTransport:
             raise
         except TelegramAPIError as exc:
             raise TransientError(str(exc)) from exc
-
-
-def translate_message(message: Message, update_id: int | None) -> Incoming | None:
-    """The engine event for a private message (None outside private chats)."""
-    user = message.from_user
-    if message.chat.type != "private" or user is None:
-        return None
-    base: dict[str, Any] = {
-        "chat_id": message.chat.id,
-        "user_id": user.id,
-        "update_id": update_id,
-        "display_name": user.full_name,
-    }
-    if message.text is not None:
-        kind = Kind.COMMAND if message.text.startswith("/") else Kind.TEXT
-        return Incoming(kind, text=message.text, **base)
-    if message.photo:
-        return Incoming(
-            Kind.PHOTO, text=message.caption or "", photo_file_id=message.photo[-1].file_id, **base
-        )
-    if message.location is not None:
-        loc = message.location
-        return Incoming(Kind.LOCATION, latitude=loc.latitude, longitude=loc.longitude, **base)
-    if message.contact is not None and message.contact.user_id == user.id:
-        return Incoming(Kind.CONTACT, phone=message.contact.phone_number, **base)
-    return Incoming(Kind.OTHER, **base)
-
-
-def translate_query(query: CallbackQuery, update_id: int | None) -> Incoming:
-    """The engine event for a pressed button."""
-    message = query.message
-    chat_id = message.chat.id if message is not None else query.from_user.id
-    ref = str(message.message_id) if message is not None else None
-    return Incoming(
-        Kind.BUTTON,
-        chat_id,
-        query.from_user.id,
-        data=query.data or "",
-        message_ref=ref,
-        update_id=update_id,
-    )
 
 
 class AiogramChannel:

@@ -21,9 +21,16 @@ from telegram.error import RetryAfter as PtbRetryAfter
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.delivery import OutboxSender, RetryAfter, TransientError, Unreachable
-from bot.channels.telegram_common import RESIDENT_COMMANDS, STAFF_COMMANDS, command_menu, run_event
+from bot.channels.telegram_common import (
+    RESIDENT_COMMANDS,
+    STAFF_COMMANDS,
+    command_menu,
+    run_event,
+    translate_message,
+    translate_query,
+)
 from bot.dialogue.engine import Engine
-from bot.dialogue.events import Edit, Incoming, Kind
+from bot.dialogue.events import Edit, Incoming
 from bot.service.context import Buttons
 
 log = logging.getLogger(__name__)
@@ -70,41 +77,11 @@ class PtbTransport:
 def translate(update: PtbUpdate) -> Incoming | None:
     """The engine event for an update, or None for what is ignored by rule (edits, groups,
     channels, membership changes)."""
-    query = update.callback_query
-    if query is not None:
-        chat_id = query.message.chat.id if query.message else query.from_user.id
-        ref = str(query.message.message_id) if query.message else None
-        return Incoming(
-            Kind.BUTTON,
-            chat_id,
-            query.from_user.id,
-            data=query.data or "",
-            message_ref=ref,
-            update_id=update.update_id,
-        )
-    message = update.message
-    if message is None or message.chat.type != "private" or message.from_user is None:
+    if update.callback_query is not None:
+        return translate_query(update.callback_query, update.update_id)
+    if update.message is None:
         return None
-    user = message.from_user
-    base: dict[str, Any] = {
-        "chat_id": message.chat.id,
-        "user_id": user.id,
-        "update_id": update.update_id,
-        "display_name": user.full_name,
-    }
-    if message.text is not None:
-        kind = Kind.COMMAND if message.text.startswith("/") else Kind.TEXT
-        return Incoming(kind, text=message.text, **base)
-    if message.photo:
-        return Incoming(
-            Kind.PHOTO, text=message.caption or "", photo_file_id=message.photo[-1].file_id, **base
-        )
-    if message.location is not None:
-        loc = message.location
-        return Incoming(Kind.LOCATION, latitude=loc.latitude, longitude=loc.longitude, **base)
-    if message.contact is not None and message.contact.user_id == user.id:
-        return Incoming(Kind.CONTACT, phone=message.contact.phone_number, **base)
-    return Incoming(Kind.OTHER, **base)
+    return translate_message(update.message, update.update_id)
 
 
 class PtbChannel:

@@ -11,6 +11,7 @@ from bot.dialogue.events import Answer, Edit, Incoming
 from bot.domain.permissions import Actor, ActorRole
 from bot.service.context import Buttons, Mailer, Services
 from bot.texts import text
+from bot.texts.zh import ZH
 from storage.models import Resident, StaffMember
 
 
@@ -65,6 +66,4 @@ class Turn:
 
 
 def _is_key(value: str) -> bool:
-    from bot.texts.zh import ZH
-
     return value in ZH

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from bot.service.context import Buttons
@@ -20,18 +21,14 @@ RESIDENCE_TYPES = (
 MAX_SHOWN_TEXT = 500
 
 
+@cache
+def _category_labels() -> dict[str, str]:
+    return {c.code: c.label for c in load_taxonomy().categories}
+
+
 def category_label(code: str) -> str:
     """The Chinese label of a category code."""
-    return load_taxonomy_labels().get(code, code)
-
-
-_LABELS: dict[str, str] = {}
-
-
-def load_taxonomy_labels() -> dict[str, str]:
-    if not _LABELS:
-        _LABELS.update({c.code: c.label for c in load_taxonomy().categories})
-    return _LABELS
+    return _category_labels().get(code, code)
 
 
 def staff_title(member: StaffMember) -> str:

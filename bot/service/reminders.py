@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.domain.lifecycle import Action
 from bot.domain.permissions import Actor, ActorRole
 from bot.domain.reminders import CLOSE_AFTER, Clock, Step, after_quiet_hours, decide, ladder_times
+from bot.service.assignment import leader_and_chair
 from bot.service.context import Mailer, Services
 from bot.service.notices import category_label, local_time, staff_title
 from bot.texts import text
@@ -123,11 +124,8 @@ def _send_step(
     if step in (Step.BEFORE, Step.OVERDUE):
         targets = [assignee] if assignee else []
     else:
-        targets = (
-            [m for m in _ladder(session, services, grid) if str(m.role) == "chair"]
-            if step == Step.CHAIR
-            else _ladder(session, services, grid)[:1]
-        )
+        ladder = leader_and_chair(session, services.community, grid)  # the chair comes last
+        targets = ladder[-1:] if step == Step.CHAIR else ladder[:1]
     sent = []
     for member in targets:
         body = text(f"remind_{step.value}").format(**values)
@@ -144,12 +142,6 @@ def _send_step(
             )
             mailer.send(reporter.chat_id, body, ticket_id=ticket.id)
     return sent
-
-
-def _ladder(session: Session, services: Services, grid: Grid | None) -> list[StaffMember]:
-    from bot.service.assignment import leader_and_chair
-
-    return leader_and_chair(session, services.community, grid)
 
 
 def _close_unrated(
