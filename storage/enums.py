@@ -76,6 +76,7 @@ class OutboxKind(StrEnum):
 
     SEND = "send"
     EDIT = "edit"
+    PHOTO = "photo"
     DOCUMENT = "document"
 
 

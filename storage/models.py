@@ -112,6 +112,10 @@ class Resident(Base, table=True):
     consent_at: datetime | None = _time()
     language: str = "zh"
     unreachable_since: datetime | None = _time()
+    forget_requested_at: datetime | None = _time()
+    """Set when the resident asked (/forget) for their data to be removed; the chair confirms."""
+    anonymised_at: datetime | None = _time()
+    """Set when names, phone, address and exact location were erased (retention or /forget)."""
     created_at: datetime = _created()
     updated_at: datetime = _updated()
 
@@ -172,6 +176,10 @@ class Ticket(Base, table=True):
     latitude: float | None = None
     longitude: float | None = None
     photo_file_ids: list[str] = _json_list()
+    source: str | None = None
+    """Where the report came from when not a chat: e.g. ``open311:<api key name>``."""
+    anonymised_at: datetime | None = _time()
+    """Set when the text, place, photos and exact location were erased (retention or /forget)."""
     version: int = 1
 
 
@@ -239,6 +247,9 @@ class OutboxMessage(Base, table=True):
     ticket_id: int | None = _fk("ticket.id")
     created_at: datetime = _created()
     sent_at: datetime | None = _time()
+    attachment: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    """The file sent with a ``photo`` or ``document`` message (``text`` is its caption)."""
+    attachment_name: str | None = None
 
 
 class LabelledExample(Base, table=True):
@@ -277,3 +288,44 @@ class CommunityMeta(Base, table=True):
     key: str = Field(primary_key=True)
     value: str
     updated_at: datetime = _updated()
+
+
+class TicketFollower(Base, table=True):
+    """A resident who reported the same problem and follows another ticket's progress."""
+
+    __tablename__ = "ticket_follower"
+    __table_args__ = (
+        sa.UniqueConstraint("ticket_id", "resident_id"),
+        sa.Index("ix_ticket_follower_resident_id", "resident_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    resident_id: int = Field(foreign_key="resident.id")
+    created_at: datetime = _created()
+
+
+class ApiKey(Base, table=True):
+    """A key of the open (Open311) API; only its sha256 is kept."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    key_hash: str = Field(unique=True)
+    created_at: datetime = _created()
+    revoked_at: datetime | None = _time()
+    last_used_at: datetime | None = _time()
+
+
+class AuditEntry(Base, table=True):
+    """A use of personal data or a privacy action: who, when, what (pseudonymous ids only)."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (sa.Index("ix_audit_entry_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _created()
+    actor: str
+    action: str
+    details: dict[str, Any] = _json_dict()

@@ -11,7 +11,16 @@ import logging
 from collections.abc import Callable
 
 from bot.dialogue.events import Action, Answer, Edit, Incoming, Kind, Send
-from bot.dialogue.flows import complaint, lists, onboarding, staff_join, ticket_buttons
+from bot.dialogue.flows import (
+    committee,
+    complaint,
+    duplicates,
+    forget,
+    lists,
+    onboarding,
+    staff_join,
+    ticket_buttons,
+)
 from bot.dialogue.turn import Turn
 from bot.service.context import Mailer, Services
 from bot.texts import text
@@ -29,6 +38,9 @@ STATE_STEPS: dict[str, Step] = {
     complaint.CONFIRM: complaint.on_confirm,
     complaint.PICK: complaint.on_pick,
     ticket_buttons.NOTE: ticket_buttons.on_note,
+    **committee.STEPS,
+    **duplicates.STEPS,
+    **forget.STEPS,
 }
 
 
@@ -63,7 +75,17 @@ COMMANDS: dict[str, Callable[[Turn, str], None]] = {
     "/tasks": lambda turn, _: lists.tasks(turn),
     "/join": staff_join.join,
     "/invite": staff_join.invite_member,
+    **committee.COMMANDS,
+    **duplicates.COMMANDS,
+    **forget.COMMANDS,
 }
+
+BUTTON_PREFIXES: dict[str, Step] = {
+    **committee.BUTTONS,
+    **duplicates.BUTTONS,
+    **forget.BUTTONS,
+}
+"""Buttons outside a conversation step, by the prefix of their data (e.g. ``fg:``)."""
 
 
 def dispatch(turn: Turn) -> None:
@@ -80,6 +102,12 @@ def dispatch(turn: Turn) -> None:
     if event.kind == Kind.BUTTON and event.data.startswith("t:"):
         ticket_buttons.on_button(turn)
         return
+    if event.kind == Kind.BUTTON:
+        prefix, _, _ = event.data.partition(":")
+        button_step = BUTTON_PREFIXES.get(prefix + ":")
+        if button_step is not None:
+            button_step(turn)
+            return
     if event.kind == Kind.CONTACT and turn.resident is not None and event.phone:
         turn.resident.phone = event.phone[:32]
         turn.reply("contact_saved")

@@ -10,8 +10,7 @@ from sqlmodel import Session
 from bot.dialogue.events import Answer, Edit, Incoming
 from bot.domain.permissions import Actor, ActorRole
 from bot.service.context import Buttons, Mailer, Services
-from bot.texts import text
-from bot.texts.zh import ZH
+from bot.texts import ZH, text
 from storage.models import Resident, StaffMember
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from bot.texts.en import EN
-from bot.texts.zh import ZH
+from bot.texts import committee, duplicates, privacy
+from bot.texts.en import EN as EN_CORE
+from bot.texts.zh import ZH as ZH_CORE
 
+ZH: dict[str, str] = {**ZH_CORE, **committee.ZH, **duplicates.ZH, **privacy.ZH}
+EN: dict[str, str] = {**EN_CORE, **committee.EN, **duplicates.EN, **privacy.EN}
 LANGUAGES = {"zh": ZH, "en": EN}
 DEFAULT_LANGUAGE = "zh"
 
