@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
-from bot import cli_admin, cli_reminders
+from bot import cli_admin, cli_committee, cli_export, cli_open311, cli_privacy, cli_reminders
 from bot.community import CommunityConfigError
 from bot.invites import STAFF_ROLES
 from bot.lazy_import import MissingPackage, load_entry
@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
         handler=lambda _args, settings: _channel("bot.demo", "demo", settings)
     )
     commands.add_parser("nlp", help="classify | eval | train (see `gridvoice nlp --help`)")
-    cli_reminders.add_commands(commands)
+    for feature in (cli_reminders, cli_committee, cli_export, cli_open311, cli_privacy):
+        feature.add_commands(commands)
     return parser
 
 

@@ -1,0 +1,9 @@
+"""PLACEHOLDER: the `gridvoice` commands of the open311 feature."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add this feature's commands to the `gridvoice` parser."""

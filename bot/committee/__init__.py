@@ -1,0 +1,1 @@
+"""The committee's view: statistics, the weekly report image and exports."""
