@@ -1,4 +1,91 @@
-"""PLACEHOLDER: the committee texts, Simplified Chinese and English (same keys in both)."""
+"""The committee's texts (statistics, weekly report, export): Simplified Chinese and English."""
 
-ZH: dict[str, str] = {}
-EN: dict[str, str] = {}
+ZH: dict[str, str] = {
+    "stats_not_allowed": "统计只对居委会主任和网格长开放。",
+    "stats_usage": "用法：/stats（全部）、/stats 30（最近30天）或 /stats 2025-03-01（从这天起）",
+    "stats_title": "【服务统计】{scope}，{period}",
+    "stats_whole_community": "全社区",
+    "stats_all_time": "全部问题",
+    "stats_since": "{date}以来",
+    "stats_total": (
+        "共 {reports} 件，未结 {open}，超时 {overdue}，退单过 {returned}\n"
+        "按时签收 {signoff}，按时办结 {resolve}\n"
+        "签收用时（中位）{signoff_time}，办结用时（中位）{resolve_time}\n"
+        "重新打开 {reopen}，满意度 {rating}（{rated}评了分）"
+    ),
+    "stats_by_grid": "按网格：",
+    "stats_by_category": "按类型：",
+    "stats_by_reporter": "按反映人：",
+    "stats_line": "{name}：{reports}件 超时{overdue} 按时签收{signoff} 按时办结{resolve} 办结用时{resolve_time} 满意{rating}",
+    "stats_line_empty": "{name}：0件",
+    "stats_none": "—",
+    "stats_hours": "{value}小时",
+    "stats_days": "{value}天",
+    "stats_rating": "{value}分",
+    "grp_not_stated": "匿名/未说明",
+    "no_grid_name": "未分网格",
+    "report_not_allowed": "周报图只对居委会主任开放。",
+    "report_caption": "{community}周报 {start}至{end}",
+    "report_title": "{community}周报（{start}至{end}）",
+    "report_panel_reports": "本周各网格问题数（按类型）",
+    "report_panel_on_time": "本周到期的按时率",
+    "report_panel_trend": "近八周趋势",
+    "report_reports": "问题数",
+    "report_signoff": "按时签收",
+    "report_resolve": "按时办结",
+    "report_rate_axis": "按时率（%）",
+    "report_no_reports": "本周没有新问题",
+    "cmd_stats": "服务统计",
+    "cmd_report": "本周周报图",
+    "cmd_export": "导出工单表格",
+    "file_unsupported": "（附件 {name} 不能在这里发送）",
+    "export_not_allowed": "导出只对居委会主任开放。",
+    "export_usage": "用法：/export（Excel）或 /export csv；可加网格编号，如 /export csv G01",
+    "export_caption": "工单导出（{fmt}，不含个人信息）",
+    "export_unknown_grid": "没有这个网格：{code}",
+}
+
+EN: dict[str, str] = {
+    "stats_not_allowed": "Statistics are for the committee chair and grid leaders only.",
+    "stats_usage": "Usage: /stats (all), /stats 30 (last 30 days) or /stats 2025-03-01 (since then)",
+    "stats_title": "[Service statistics] {scope}, {period}",
+    "stats_whole_community": "whole community",
+    "stats_all_time": "all reports",
+    "stats_since": "since {date}",
+    "stats_total": (
+        "{reports} reports, {open} open, {overdue} overdue, {returned} returned\n"
+        "signed off on time {signoff}, resolved on time {resolve}\n"
+        "median time to sign-off {signoff_time}, to resolution {resolve_time}\n"
+        "reopened {reopen}, satisfaction {rating} ({rated} rated)"
+    ),
+    "stats_by_grid": "By grid:",
+    "stats_by_category": "By category:",
+    "stats_by_reporter": "By reporter:",
+    "stats_line": "{name}: {reports} reports, {overdue} overdue, sign-off on time {signoff}, resolved on time {resolve}, resolution {resolve_time}, satisfaction {rating}",
+    "stats_line_empty": "{name}: no reports",
+    "stats_none": "-",
+    "stats_hours": "{value} h",
+    "stats_days": "{value} d",
+    "stats_rating": "{value}/5",
+    "grp_not_stated": "anonymous / not stated",
+    "no_grid_name": "no grid",
+    "report_not_allowed": "The weekly report is for the committee chair only.",
+    "report_caption": "{community} weekly report {start} to {end}",
+    "report_title": "{community} weekly report ({start} to {end})",
+    "report_panel_reports": "Reports this week by grid and category",
+    "report_panel_on_time": "On time, deadlines due this week",
+    "report_panel_trend": "Last eight weeks",
+    "report_reports": "reports",
+    "report_signoff": "signed off on time",
+    "report_resolve": "resolved on time",
+    "report_rate_axis": "on time (%)",
+    "report_no_reports": "no new reports this week",
+    "cmd_stats": "Service statistics",
+    "cmd_report": "This week's report image",
+    "cmd_export": "Export tickets as a spreadsheet",
+    "file_unsupported": "(the attachment {name} cannot be sent here)",
+    "export_not_allowed": "Exports are for the committee chair only.",
+    "export_usage": "Usage: /export (Excel) or /export csv; add a grid code, e.g. /export csv G01",
+    "export_caption": "Ticket export ({fmt}, without personal data)",
+    "export_unknown_grid": "No such grid: {code}",
+}
