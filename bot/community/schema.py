@@ -93,7 +93,9 @@ class Community(FrozenModel):
     quiet_hours: TimeRange = TimeRange.model_validate("22:00-07:00")
     working_hours: WorkingHours = Field(default_factory=WorkingHours)
     reminders: Reminders = Field(default_factory=Reminders)
-    retention_days: int = Field(default=365, ge=1)
+    retention_days: int = Field(default=365, ge=30, le=3650, strict=True)
+    """Days after which closed tickets and quiet residents are anonymised (``privacy purge``);
+    at least 30, so a ticket is never erased while it can still be reopened."""
 
     @field_validator("timezone")
     @classmethod
