@@ -6,11 +6,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.bootstrap import build
-from bot.committee.stats import NOT_STATED, Group, ServiceFigures, parse_since, percent, summarise
+from bot.committee.stats import (
+    NOT_STATED,
+    Group,
+    ServiceFigures,
+    parse_moment,
+    parse_since,
+    percent,
+    summarise,
+)
 from bot.service.notices import category_label
 from bot.settings import Settings
 from bot.texts import text
@@ -66,6 +76,30 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def report_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the weekly report image (the week before ``--now``) to ``--out``."""
+    from bot.committee.report_image import build_report, render_png
+
+    app = build(settings, channel="cli")
+    try:
+        zone = app.community.zone
+        try:
+            now = parse_moment(args.now, zone=zone) if args.now else app.services.clock()
+        except ValueError:
+            print(f"error: --now: not a date or time: {args.now!r}", file=sys.stderr)
+            return 2
+        with app.uow_factory() as uow:
+            report = build_report(uow.session, now=now, zone=zone, community=app.community.name)
+    finally:
+        app.database.dispose()
+    started = time.perf_counter()
+    png = render_png(report)
+    args.out.write_bytes(png)
+    seconds = time.perf_counter() - started
+    print(f"{args.out}: {report.start} to {report.end}, {len(png) // 1024} KB in {seconds:.2f} s")
+    return 0
+
+
 def _reporter_label(key: str) -> str:
     return text("grp_not_stated") if key == NOT_STATED else text(f"res_{key}")
 
@@ -115,3 +149,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     stats.add_argument("--grid", help="only this grid (its code, e.g. G01)")
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
     stats.set_defaults(handler=stats_command)
+    report = commands.add_parser("report", help="the weekly report image (PNG)")
+    report.add_argument("--out", type=Path, required=True, help="the PNG file to write")
+    report.add_argument(
+        "--now", help="report the week before this date or ISO time (default: today)"
+    )
+    report.set_defaults(handler=report_command)

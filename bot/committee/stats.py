@@ -203,18 +203,20 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def parse_since(value: str, *, now: datetime, zone: ZoneInfo) -> datetime:
-    """``30`` (the last 30 days), ``2025-03-01`` (local midnight) or an ISO time (naive: local).
-
-    Raises ValueError for anything else.
-    """
+def parse_moment(value: str, *, zone: ZoneInfo) -> datetime:
+    """``2025-03-01`` (local midnight) or an ISO time (without a zone: local); else ValueError."""
     value = value.strip()
-    if value.isdigit() and len(value) <= 4:
-        return now - timedelta(days=int(value))
     if len(value) == 10:
         return datetime.combine(date.fromisoformat(value), time(), zone)
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def parse_since(value: str, *, now: datetime, zone: ZoneInfo) -> datetime:
+    """``30`` (the last 30 days) or a moment as :func:`parse_moment` reads it."""
+    if value.strip().isdigit() and len(value.strip()) <= 4:
+        return now - timedelta(days=int(value))
+    return parse_moment(value, zone=zone)
 
 
 def percent(rate: float | None) -> str | None:
