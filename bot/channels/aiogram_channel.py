@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from aiogram.exceptions import (
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
+    BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -38,6 +40,7 @@ from bot.channels.telegram_common import (
 from bot.dialogue.engine import Engine
 from bot.dialogue.events import Edit
 from bot.service.context import Buttons
+from storage.enums import OutboxKind
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +63,23 @@ class AiogramTransport:
     bot: Bot
 
     async def send(self, chat_id: int, text: str, buttons: Buttons | None) -> None:
+        await self._call(self.bot.send_message(chat_id, text, reply_markup=keyboard(buttons)))
+
+    async def send_file(
+        self, chat_id: int, caption: str, data: bytes, name: str, kind: OutboxKind
+    ) -> None:
+        """Upload a photo or a document (multipart, with its file name)."""
+        upload = BufferedInputFile(data, filename=name)
+        if kind == OutboxKind.PHOTO:
+            await self._call(self.bot.send_photo(chat_id, upload, caption=caption or None))
+        else:
+            await self._call(self.bot.send_document(chat_id, upload, caption=caption or None))
+
+    @staticmethod
+    async def _call(request: Awaitable[Any]) -> None:
+        """Make the request; aiogram's errors become the sender's."""
         try:
-            await self.bot.send_message(chat_id, text, reply_markup=keyboard(buttons))
+            await request
         except TelegramRetryAfter as exc:
             raise RetryAfter(float(exc.retry_after)) from exc
         except TelegramForbiddenError as exc:

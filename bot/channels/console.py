@@ -3,14 +3,17 @@
 Lines are messages. ``/as resident 1001`` or ``/as staff NAME`` switches who is typing (staff are
 bound to a console chat automatically), ``/press N`` presses the N-th button of the last message
 this person received, ``/location LAT LON`` shares a location, ``/photo CAPTION`` sends a photo,
-``/quit`` ends. Every delivered message is printed with its recipient.
+``/quit`` ends. Every delivered message is printed with its recipient; a photo or document as
+``[图片 report.png, 153 KB → /tmp/gridvoice-console/report.png]`` (saved there).
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 from sqlmodel import select
@@ -19,10 +22,13 @@ from bot.bootstrap import App, build
 from bot.dialogue.events import Action, Answer, Edit, Incoming, Kind, Send
 from bot.settings import Settings
 from storage import repositories as repo
+from storage.enums import OutboxKind
 from storage.models import StaffMember
 
 STAFF_CHAT_BASE = 900_000_000
 CHANNEL = "console"
+FILES_DIR = Path(tempfile.gettempdir()) / "gridvoice-console"
+"""Where ``gridvoice console`` saves the photos and documents the bot sends."""
 
 
 @dataclass
@@ -35,6 +41,8 @@ class Console:
     who: str = "居民 1001"
     buttons: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
+    files_dir: Path | None = None
+    """Where photos and documents sent to anyone are saved (only shown when None)."""
 
     def name_of(self, chat_id: int) -> str:
         return self.names.get(chat_id) or (
@@ -63,13 +71,26 @@ class Console:
                 uow.commit()
 
     def _print(self, action: Send) -> None:
-        self.out.write(f"→ [{self.name_of(action.chat_id)}] {action.text}\n")
+        attached = "" if action.attachment is None else self._keep(action) + " "
+        self.out.write(f"→ [{self.name_of(action.chat_id)}] {attached}{action.text}\n")
         if action.buttons:
             flat = [
                 (b["text"], b["data"], str(action.outbox_id)) for row in action.buttons for b in row
             ]
             self.buttons[action.chat_id] = flat
             self.out.write("   " + "  ".join(f"[{i}] {b[0]}" for i, b in enumerate(flat, 1)) + "\n")
+
+    def _keep(self, action: Send) -> str:
+        """``[图片 report.png, 153 KB → PATH]``: the file is saved to ``files_dir``, if set."""
+        data, name = action.attachment or b"", Path(action.attachment_name or "file").name
+        what = "图片" if action.kind == OutboxKind.PHOTO else "文件"
+        where = ""
+        if self.files_dir is not None:
+            self.files_dir.mkdir(parents=True, exist_ok=True)
+            path = self.files_dir / name
+            path.write_bytes(data)
+            where = f" → {path}"
+        return f"[{what} {name}, {max(1, round(len(data) / 1024))} KB{where}]"
 
     def become_staff(self, name: str) -> str | None:
         """Switch to the staff member ``name``, binding them to a console chat if needed."""
@@ -159,9 +180,9 @@ def bind_console_staff(app: App) -> dict[int, str]:
     return names
 
 
-def run(app: App, lines: Iterable[str], out: TextIO) -> None:
-    """Play ``lines`` through the console."""
-    console = Console(app, out, names=bind_console_staff(app))
+def run(app: App, lines: Iterable[str], out: TextIO, files_dir: Path | None = None) -> None:
+    """Play ``lines`` through the console; files sent are saved to ``files_dir`` when given."""
+    console = Console(app, out, names=bind_console_staff(app), files_dir=files_dir)
     for raw in lines:
         if not console.line(raw):
             break
@@ -175,7 +196,7 @@ def main(settings: Settings) -> int:
         print(
             f"GridVoice 控制台 — {app.community.name}。直接输入消息；/as staff 姓名 切换身份；/quit 退出。"
         )
-    run(app, _prompted(sys.stdin, interactive), sys.stdout)
+    run(app, _prompted(sys.stdin, interactive), sys.stdout, FILES_DIR)
     return 0
 
 

@@ -15,17 +15,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
+from bot import texts
 from bot.service.context import Buttons, Services
 from bot.service.delivery import mark_unreachable
 from storage import repositories as repo
+from storage.enums import OutboxKind
 from storage.models import OutboxMessage
 from storage.unit_of_work import UnitOfWork, run_in_transaction
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 4096
+MAX_CAPTION_CHARS = 1024
+FILE_KINDS = frozenset({OutboxKind.PHOTO, OutboxKind.DOCUMENT})
 
 
 class RetryAfter(Exception):
@@ -48,6 +52,15 @@ class Transport(Protocol):
     """How a channel puts one message on the wire."""
 
     async def send(self, chat_id: int, text: str, buttons: Buttons | None) -> None: ...
+
+
+@runtime_checkable
+class FileTransport(Protocol):
+    """A transport that can also upload a photo or a document (with a caption)."""
+
+    async def send_file(
+        self, chat_id: int, caption: str, data: bytes, name: str, kind: OutboxKind
+    ) -> None: ...
 
 
 def split_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
@@ -153,11 +166,10 @@ class OutboxSender:
             await asyncio.sleep(wait)
         record: Callable[[UnitOfWork], object]
         try:
-            pieces = split_text(row.text)
-            for number, piece in enumerate(pieces):
-                last = number == len(pieces) - 1
-                await self.transport.send(chat_id, piece, row.buttons if last else None)
-                self.limiter.record(chat_id)
+            if row.attachment is not None and row.kind in FILE_KINDS:
+                await self._send_file(row)
+            else:
+                await self._send_text(chat_id, row.text, row.buttons)
         except RetryAfter as exc:
             self.limiter.pause(exc.seconds)
             at, error = self.now() + timedelta(seconds=exc.seconds), str(exc)
@@ -173,6 +185,28 @@ class OutboxSender:
             return 1  # recorded with the rest of the batch by flush()
         await self._record(record)
         return 0
+
+    async def _send_text(self, chat_id: int, text: str, buttons: Buttons | None) -> None:
+        """Send ``text`` in pieces Telegram accepts; the buttons go with the last piece."""
+        pieces = split_text(text)
+        for number, piece in enumerate(pieces):
+            last = number == len(pieces) - 1
+            await self.transport.send(chat_id, piece, buttons if last else None)
+            self.limiter.record(chat_id)
+
+    async def _send_file(self, row: OutboxMessage) -> None:
+        """Upload the attachment; a caption too long for one goes after it as a message."""
+        assert row.attachment is not None
+        name = row.attachment_name or "file"
+        if not isinstance(self.transport, FileTransport):
+            note = texts.text("file_unsupported", name=name)
+            await self._send_text(row.chat_id, f"{row.text}\n{note}".strip(), None)
+            return
+        caption = row.text if len(row.text) <= MAX_CAPTION_CHARS else ""
+        await self.transport.send_file(row.chat_id, caption, row.attachment, name, row.kind)
+        self.limiter.record(row.chat_id)
+        if row.text and not caption:
+            await self._send_text(row.chat_id, row.text, None)
 
     def _unreachable(self, uow: UnitOfWork, *, chat_id: int, reason: str) -> None:
         moved = mark_unreachable(

@@ -10,11 +10,18 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 import asyncio
 import logging
 import warnings
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+)
 from telegram import Update as PtbUpdate
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.error import RetryAfter as PtbRetryAfter
@@ -32,6 +39,7 @@ from bot.channels.telegram_common import (
 from bot.dialogue.engine import Engine
 from bot.dialogue.events import Edit, Incoming
 from bot.service.context import Buttons
+from storage.enums import OutboxKind
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +68,24 @@ class PtbTransport:
     bot: Any
 
     async def send(self, chat_id: int, text: str, buttons: Buttons | None) -> None:
+        await self._call(self.bot.send_message(chat_id, text, reply_markup=keyboard(buttons)))
+
+    async def send_file(
+        self, chat_id: int, caption: str, data: bytes, name: str, kind: OutboxKind
+    ) -> None:
+        """Upload a photo or a document (multipart, with its file name)."""
+        upload = InputFile(data, filename=name)
+        if kind == OutboxKind.PHOTO:
+            call = self.bot.send_photo(chat_id, upload, caption=caption or None)
+        else:
+            call = self.bot.send_document(chat_id, upload, caption=caption or None)
+        await self._call(call)
+
+    @staticmethod
+    async def _call(request: Awaitable[Any]) -> None:
+        """Make the request; PTB's errors become the sender's."""
         try:
-            await self.bot.send_message(chat_id, text, reply_markup=keyboard(buttons))
+            await request
         except PtbRetryAfter as exc:
             raise RetryAfter(retry_seconds(exc)) from exc
         except Forbidden as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -12,6 +13,7 @@ from bot.community import Community
 from bot.domain.calendar import IsWorkday
 from nlp import Classification, Classifier
 from storage import repositories as repo
+from storage.enums import OutboxKind
 
 Buttons = list[list[dict[str, str]]]
 
@@ -40,12 +42,16 @@ class Services:
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """A message written to the outbox in the current transaction."""
+    """A message written to the outbox in the current transaction; with an attachment, ``text``
+    is its caption and ``kind`` says whether it is a photo or a document."""
 
     chat_id: int
     text: str
     buttons: Buttons | None = None
     outbox_id: int | None = None
+    kind: OutboxKind = OutboxKind.SEND
+    attachment: bytes | None = None
+    attachment_name: str | None = None
 
 
 @dataclass
@@ -65,14 +71,27 @@ class Mailer:
         ticket_id: int | None = None,
     ) -> None:
         """Queue ``text`` for ``chat_id`` (nobody bound → nothing to send)."""
+        self._queue(chat_id, text, buttons=buttons, ticket_id=ticket_id)
+
+    def send_file(
+        self,
+        chat_id: int | None,
+        caption: str,
+        data: bytes,
+        name: str,
+        kind: OutboxKind = OutboxKind.DOCUMENT,
+    ) -> None:
+        """Queue a photo or document with ``caption`` for ``chat_id``, in this transaction."""
+        if kind not in (OutboxKind.PHOTO, OutboxKind.DOCUMENT):
+            raise ValueError(f"a file is sent as a photo or a document, not {kind}")
+        self._queue(chat_id, caption, kind=kind, attachment=data, attachment_name=name)
+
+    def _queue(self, chat_id: int | None, text: str, **fields: Any) -> None:
         if chat_id is None:
             return
-        row = repo.enqueue_message(
-            self.session,
-            chat_id=chat_id,
-            text=text,
-            now=self.now,
-            buttons=buttons,
-            ticket_id=ticket_id,
+        row = repo.enqueue_message(self.session, chat_id=chat_id, text=text, now=self.now, **fields)
+        self.sent.append(
+            Outgoing(
+                chat_id, text, row.buttons, row.id, row.kind, row.attachment, row.attachment_name
+            )
         )
-        self.sent.append(Outgoing(chat_id, text, buttons, row.id))

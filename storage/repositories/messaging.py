@@ -77,8 +77,11 @@ def enqueue_message(
     kind: OutboxKind = OutboxKind.SEND,
     edit_message_ref: str | None = None,
     ticket_id: int | None = None,
+    attachment: bytes | None = None,
+    attachment_name: str | None = None,
 ) -> OutboxMessage:
-    """Queue a message; it becomes claimable at `now`."""
+    """Queue a message (with ``attachment``: a photo or document captioned ``text``); it becomes
+    claimable at `now`."""
     message = OutboxMessage(
         chat_id=chat_id,
         text=text,
@@ -88,6 +91,8 @@ def enqueue_message(
         ticket_id=ticket_id,
         created_at=now,
         next_attempt_at=now,
+        attachment=attachment,
+        attachment_name=attachment_name,
     )
     session.add(message)
     session.flush()

@@ -72,8 +72,10 @@ def get_me(state: TelegramState, call: Call) -> JSON:
     return state.bot | {feature: feature == "can_join_groups" for feature in features}
 
 
-def send(state: TelegramState, call: Call, **content: Any) -> JSON:
-    """Build, keep and record the bot's message to the call's chat."""
+def send(
+    state: TelegramState, call: Call, *, upload: StoredFile | None = None, **content: Any
+) -> JSON:
+    """Build, keep and record the bot's message to the call's chat (with the file it carries)."""
     params = call.params
     chat_id = chat_id_of(params)
     markup = checked_markup(params)
@@ -106,6 +108,8 @@ def send(state: TelegramState, call: Call, **content: Any) -> JSON:
         parse_mode=params.get("parse_mode"),
         time=call.time,
         message=message,
+        file_name=upload.file_name if upload else None,
+        file_size=len(upload.content) if upload else None,
     )
     with state.lock:
         state.sent.append(sent)
@@ -140,7 +144,7 @@ def send_photo(state: TelegramState, call: Call) -> JSON:
     sizes = build.photo_sizes(state.serial(), [size // 16, size // 4, size])
     for photo in sizes:
         state.keep_file(photo["file_id"], photo["file_unique_id"], original.content, "photo")
-    return send(state, call, photo=sizes)
+    return send(state, call, upload=original, photo=sizes)
 
 
 def send_document(state: TelegramState, call: Call) -> JSON:
@@ -152,7 +156,7 @@ def send_document(state: TelegramState, call: Call) -> JSON:
         stored.file_name or "file",
         stored.mime_type or "application/octet-stream",
     )
-    return send(state, call, document=doc)
+    return send(state, call, upload=stored, document=doc)
 
 
 def own_message(state: TelegramState, params: JSON) -> JSON:

@@ -51,6 +51,10 @@ class SentMessage:
     parse_mode: str | None
     time: float
     message: JSON
+    file_name: str | None = None
+    """The name of an uploaded photo or document (as the multipart part gave it)."""
+    file_size: int | None = None
+    """The size in bytes of an uploaded photo or document."""
 
 
 @dataclass(frozen=True)

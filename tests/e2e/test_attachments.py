@@ -1,0 +1,40 @@
+"""Photos and documents from the outbox reach Telegram as multipart uploads, on both frameworks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.service.context import Mailer
+from storage.enums import OutboxKind
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Telegram
+
+RESIDENT = 1001
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+CSV = "编号,类型\nF-000001,环境卫生\n".encode()
+
+
+async def test_a_queued_photo_and_document_are_uploaded_with_name_and_caption(
+    telegram: Telegram,
+) -> None:
+    tg = telegram
+    with tg.app.uow_factory() as uow:
+        mailer = Mailer(uow.session, tg.app.services.clock())
+        mailer.send_file(RESIDENT, "本周周报", PNG, "weekly-report.png", OutboxKind.PHOTO)
+        mailer.send_file(RESIDENT, "", CSV, "tickets.csv", OutboxKind.DOCUMENT)
+        uow.commit()
+    photo, document = await tg.fake.wait_for_sent(RESIDENT, count=2, timeout=10)
+    assert (photo.method, photo.file_name, photo.file_size) == (
+        "sendPhoto",
+        "weekly-report.png",
+        len(PNG),
+    )
+    assert photo.caption == "本周周报"
+    assert (document.method, document.file_name, document.caption) == (
+        "sendDocument",
+        "tickets.csv",
+        None,
+    )
+    stored = tg.fake.files[document.message["document"]["file_id"]]
+    assert stored.content == CSV
