@@ -1,7 +1,9 @@
-"""Daily and weekly digests: overdue work by grid, what is due today, returned tickets waiting."""
+"""Daily and weekly digests: overdue work by grid, what is due today, returned tickets waiting;
+the weekly one to the chair comes with the report image."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,8 +13,10 @@ from sqlmodel import Session, col, select
 from bot.service.context import Mailer, Services
 from bot.texts import text
 from storage import repositories as repo
-from storage.enums import OPEN_STATUSES, TicketStatus
+from storage.enums import OPEN_STATUSES, OutboxKind, TicketStatus
 from storage.models import Grid, StaffMember, Ticket
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ def send_digest(session: Session, services: Services, *, now: datetime, weekly: 
     )
     if chair is not None:
         mailer.send(chair.chat_id, "\n".join([title, *lines, text("digest_total", **vars(total))]))
+        if weekly:
+            send_report_image(mailer, services, chair.chat_id)
     if not weekly:
         leaders = session.exec(
             select(StaffMember).where(col(StaffMember.is_grid_leader), col(StaffMember.active))
@@ -90,3 +96,26 @@ def send_digest(session: Session, services: Services, *, now: datetime, weekly: 
                 ),
             )
     return len(mailer.sent)
+
+
+def send_report_image(
+    mailer: Mailer, services: Services, chat_id: int | None, *, now: datetime | None = None
+) -> bool:
+    """Queue the report image of the week before ``now`` (default: the mailer's) as a photo;
+    False when it could not be drawn (logged; a digest still goes without it)."""
+    if chat_id is None:
+        return False
+    from bot.committee.report_image import build_report, render_png  # matplotlib: slow import
+
+    community = services.community
+    try:
+        report = build_report(
+            mailer.session, now=now or mailer.now, zone=community.zone, community=community.name
+        )
+        png = render_png(report)
+    except Exception:
+        log.exception("the weekly report image could not be drawn")
+        return False
+    name = f"report-{report.end.isoformat()}.png"
+    mailer.send_file(chat_id, text("report_caption", **report.texts()), png, name, OutboxKind.PHOTO)
+    return True

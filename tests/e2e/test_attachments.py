@@ -10,7 +10,7 @@ from storage.enums import OutboxKind
 if TYPE_CHECKING:
     from tests.e2e.conftest import Telegram
 
-RESIDENT = 1001
+RESIDENT, CHAIR = 1001, 7001
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 CSV = "编号,类型\nF-000001,环境卫生\n".encode()
 
@@ -38,3 +38,16 @@ async def test_a_queued_photo_and_document_are_uploaded_with_name_and_caption(
     )
     stored = tg.fake.files[document.message["document"]["file_id"]]
     assert stored.content == CSV
+
+
+async def test_the_chair_asks_for_the_weekly_report_and_gets_a_photo(telegram: Telegram) -> None:
+    tg = telegram
+    tg.bind_staff("田淑芬", CHAIR)
+    await tg.said(CHAIR, "绑定成功")
+    tg.say(CHAIR, "/report")
+    photo = await tg.fake.wait_for(lambda call: call.method == "sendPhoto", timeout=30)
+    [sent] = [m for m in tg.fake.sent_messages(CHAIR) if m.seq == photo.seq]
+    assert (
+        sent.file_name and sent.file_name.startswith("report-") and sent.file_name.endswith(".png")
+    )
+    assert sent.file_size and sent.file_size > 20_000 and "周报" in (sent.caption or "")

@@ -11,12 +11,14 @@ from bot.committee.stats import (
     Group,
     ServiceFigures,
     hours_or_days,
+    parse_moment,
     parse_since,
     percent,
     summarise,
 )
 from bot.dialogue.turn import Turn
 from bot.domain.permissions import ActorRole
+from bot.service.digests import send_report_image
 from bot.service.notices import category_label
 from storage.models import Grid
 from storage.repositories import stats as stats_repo
@@ -112,8 +114,24 @@ def _duration(turn: Turn, hours: float | None) -> str:
     return turn.t(f"stats_{unit}", value=value)
 
 
+def report(turn: Turn, rest: str) -> None:
+    """The weekly report image, as a photo in the chair's chat (``/report 2026-11-30``: the
+    week before that day)."""
+    if turn.actor.role != ActorRole.CHAIR:
+        turn.reply("report_not_allowed")
+        return
+    try:
+        now = parse_moment(rest, zone=turn.services.community.zone) if rest else None
+    except ValueError:
+        turn.reply("report_usage")
+        return
+    if not send_report_image(turn.mailer, turn.services, turn.event.chat_id, now=now):
+        turn.reply("error")
+
+
 COMMANDS: dict[str, Callable[[Turn, str], None]] = {
     "/stats": stats,
+    "/report": report,
 }
 """Slash commands this flow handles: /name → handler(turn, rest of the line)."""
 STEPS: dict[str, Callable[[Turn], None]] = {}
