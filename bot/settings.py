@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from nlp.similarity import DEFAULT_THRESHOLD
+
 DEFAULT_DATABASE_URL = "sqlite:///gridvoice.db"
 
 
@@ -45,6 +47,10 @@ class Settings(BaseSettings):
     """Seconds between two messages to the same chat (Telegram asks for about one per second)."""
     telegram_messages_per_second: int = 30
     """Messages per second over all chats (Telegram's limit is about 30)."""
+    duplicate_window_hours: float = Field(default=168.0, ge=0)
+    """How far back an open ticket counts as "already reported" (0 turns the check off)."""
+    duplicate_threshold: float = Field(default=DEFAULT_THRESHOLD, gt=0, le=1)
+    """How alike (0–1, ``nlp.similarity``) a report must be to an open ticket to be offered it."""
 
     @property
     def is_sqlite(self) -> bool:

@@ -15,10 +15,12 @@ from bot.service.assignment import choose_assignee, leader_and_chair, reachable
 from bot.service.context import Mailer, Services
 from bot.service.notices import (
     assignment_text,
+    follower_rating_buttons,
     local_time,
     staff_buttons,
     staff_title,
     status_name,
+    tell_followers,
     ticket_button,
 )
 from bot.service.reminders import schedule
@@ -83,6 +85,11 @@ class Change:
             body = text(key, reporter.language, code=self.ticket.code, **values)
             self.mailer.send(reporter.chat_id, body, buttons, ticket_id=self.ticket.id)
 
+    def tell_status(self, status: TicketStatus) -> None:
+        """The reporter and the residents who follow the ticket learn its new status."""
+        self.tell_reporter("status_changed", status=status_name(status), note="")
+        tell_followers(self.mailer, self.ticket, "dup_follower_status", status=status_name(status))
+
 
 def facts(ticket: Ticket) -> TicketFacts:
     return TicketFacts(ticket.reporter_id, ticket.grid_id, ticket.assignee_id)
@@ -130,7 +137,7 @@ def act(
 
 def _accept(change: Change) -> dict[str, Any]:
     change.ticket.status, change.ticket.accepted_at = TicketStatus.ACCEPTED, change.mailer.now
-    change.tell_reporter("status_changed", status=status_name(TicketStatus.ACCEPTED), note="")
+    change.tell_status(TicketStatus.ACCEPTED)
     return {}
 
 
@@ -146,6 +153,8 @@ def _resolve(change: Change) -> dict[str, Any]:
         ]
     ]
     change.tell_reporter("ask_solved", buttons, note=change.note or "-")
+    rate = follower_rating_buttons(ticket)
+    tell_followers(change.mailer, ticket, "dup_follower_resolved", rate, note=change.note or "-")
     return {"note": change.note}
 
 
@@ -161,7 +170,7 @@ def _return(change: Change) -> dict[str, Any]:
     dispatcher = others[0] if others else (ladder[-1] if ladder else None)
     ticket.status = TicketStatus.RETURNED
     ticket.assignee_id = dispatcher.id if dispatcher else None
-    change.tell_reporter("status_changed", status=status_name(TicketStatus.RETURNED), note="")
+    change.tell_status(TicketStatus.RETURNED)
     if dispatcher is not None:
         who = staff_title(returned_by) if returned_by else "-"
         body = text("returned_to_dispatcher", code=ticket.code, who=who, reason=change.note or "-")
@@ -189,6 +198,7 @@ def _escalate(change: Change) -> dict[str, Any]:
         ticket_id=ticket.id,
     )
     change.tell_reporter("escalated_notice", level=staff_title(target))
+    tell_followers(change.mailer, ticket, "dup_follower_status", status=status_name(ticket.status))
     return {"to": target.id, "level": ticket.escalation_level, "note": change.note}
 
 
@@ -223,6 +233,7 @@ def _approve_extension(change: Change) -> dict[str, Any]:
 def _confirm(change: Change) -> dict[str, Any]:
     ticket = change.ticket
     ticket.status, ticket.solved, ticket.closed_at = TicketStatus.CLOSED, True, change.mailer.now
+    tell_followers(change.mailer, ticket, "dup_follower_closed")
     return {}
 
 
@@ -232,6 +243,7 @@ def _reopen(change: Change) -> dict[str, Any]:
     ticket.reopen_count += 1
     ticket.accepted_at = ticket.resolved_at = None
     set_deadlines(ticket, change.services, change.mailer.now)
+    tell_followers(change.mailer, ticket, "dup_follower_reopened")
     assignee: StaffMember | None = change.get(StaffMember, ticket.assignee_id)
     if assignee is not None:
         body = change.staff_text(text("tag_reopened"))
@@ -274,6 +286,7 @@ def _rate(change: Change) -> dict[str, Any]:
 
 def _close(change: Change) -> dict[str, Any]:
     change.ticket.status, change.ticket.closed_at = TicketStatus.CLOSED, change.mailer.now
+    tell_followers(change.mailer, change.ticket, "dup_follower_closed")
     return {}
 
 
@@ -310,7 +323,7 @@ def _redispatch(change: Change) -> dict[str, Any]:
     )
     ticket.status = TicketStatus.ASSIGNED
     dispatch(change.session, change.mailer, change.services, ticket, assignment)
-    change.tell_reporter("status_changed", status=status_name(TicketStatus.ASSIGNED), note="")
+    change.tell_status(TicketStatus.ASSIGNED)
     return {"from_category": previous, "category": ticket.category, "to": assignment.assignee.id}
 
 

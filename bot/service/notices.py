@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from bot.service.context import Buttons
+from bot.service.context import Buttons, Mailer
 from bot.texts import text
 from nlp import DEFAULT_CODES, load_taxonomy
 from storage.models import Resident, StaffMember, Ticket
+from storage.repositories.followers import followers_of
 
 RESIDENCE_TYPES = (
     "registered",
@@ -113,3 +115,25 @@ def assignment_text(
 
 def status_name(status: str, lang: str = "zh") -> str:
     return text(f"status_{status}", lang)
+
+
+def follower_rating_buttons(ticket: Ticket) -> Callable[[str], Buttons]:
+    """The 1–5 buttons a follower rates with (the reporter's are ``t:rate``)."""
+    return lambda _lang: [[button(str(n), f"dp:rate:{ticket.id}:{n}") for n in range(1, 6)]]
+
+
+def tell_followers(
+    mailer: Mailer,
+    ticket: Ticket,
+    key: str,
+    buttons: Callable[[str], Buttons] | None = None,
+    **values: object,
+) -> None:
+    """Send every follower of ``ticket`` the text ``key`` in their language (nothing about the
+    reporter or the other followers)."""
+    if ticket.id is None:
+        return
+    for resident in followers_of(mailer.session, ticket_id=ticket.id):
+        body = text(key, resident.language, code=ticket.code, **values)
+        markup = buttons(resident.language) if buttons else None
+        mailer.send(resident.chat_id, body, markup, ticket_id=ticket.id)

@@ -1,4 +1,9 @@
-"""A complaint: classify → show the category and why → confirm or pick → ticket."""
+"""A complaint: classify → show the category and why → confirm or pick → ticket.
+
+When an open ticket is probably the same problem, the confirmation says so and offers to follow
+it instead (no new ticket); after a picked category the same offer is its own question. Urgent
+reports are never held back: they become a ticket at once, linked for staff to merge.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,22 @@ from typing import Any
 from bot.community.locate import find_named_place
 from bot.dialogue.events import MAX_TEXT_CHARS, Kind
 from bot.dialogue.turn import Turn
-from bot.service.notices import button, category_buttons, category_label, local_time, staff_title
+from bot.service import duplicates
+from bot.service.duplicates import Candidate
+from bot.service.notices import (
+    button,
+    category_buttons,
+    category_label,
+    local_time,
+    staff_title,
+    status_name,
+)
 from bot.service.tickets import Draft, create_ticket, explanation
 from nlp import DEFAULT_CODES, normalize
 from storage import repositories as repo
 from storage.models import Grid
 
-CONFIRM, PICK = "confirm", "pick_category"
+CONFIRM, PICK, DUPLICATE = "confirm", "pick_category", "duplicate"
 
 
 def on_message(turn: Turn) -> None:
@@ -57,8 +71,57 @@ def on_message(turn: Turn) -> None:
             [button(turn.t("btn_yes"), "k:yes"), button(turn.t("btn_other_category"), "k:choose")],
             [button(turn.t("btn_anonymous"), "k:anon"), button(turn.t("btn_cancel"), "k:cancel")],
         ]
-        turn.reply("confirm_category", buttons, label=category_label(result.category), why=why)
-        turn.go(CONFIRM, draft=draft)
+        candidate = find_candidate(turn, draft)
+        if candidate is not None and not candidate.own:
+            buttons.insert(0, [button(turn.t("btn_follow", code=candidate.code), "k:follow")])
+        label = category_label(result.category)
+        turn.reply(
+            notice(turn, candidate) + turn.t("confirm_category", label=label, why=why), buttons
+        )
+        turn.go(CONFIRM, draft=draft, candidate=candidate.ticket_id if candidate else None)
+
+
+def find_candidate(turn: Turn, draft: dict[str, Any]) -> Candidate | None:
+    """The open ticket this report probably repeats (same grid or place, same category)."""
+    grid, place = where(turn, draft["text"])
+    return duplicates.find_candidate(
+        turn.mailer,
+        turn.services,
+        resident_id=turn.resident.id if turn.resident else None,
+        body=draft["text"],
+        category=draft["category"],
+        grid_id=grid.id if grid else None,
+        place=place,
+    )
+
+
+def notice(turn: Turn, candidate: Candidate | None) -> str:
+    """What the resident is told about a probable duplicate (its code and status, no more)."""
+    if candidate is None:
+        return ""
+    status = status_name(candidate.status, turn.lang)
+    if candidate.own:
+        return turn.t("dup_own", code=candidate.code, status=status)
+    shared = "、".join(candidate.shared) or "-"
+    label = category_label(candidate.category)
+    return turn.t("dup_notice", code=candidate.code, label=label, status=status, shared=shared)
+
+
+def follow_candidate(turn: Turn, draft: dict[str, Any]) -> None:
+    """Follow the offered ticket instead of a new one (a new ticket if it closed meanwhile)."""
+    assert turn.resident is not None
+    ticket_id = int(turn.data.get("candidate") or 0)
+    ticket = repo.ticket_by_id(turn.session, ticket_id=ticket_id)
+    code = ticket.code if ticket else ""
+    if ticket is not None and duplicates.follow(
+        turn.mailer, resident=turn.resident, ticket_id=ticket_id
+    ):
+        turn.close_buttons(turn.t("btn_follow", code=code))
+        turn.reply("dup_followed", code=code)
+        turn.go("")
+        return
+    turn.reply("dup_follow_gone", code=code or "-")
+    create(turn, draft, anonymous=False)
 
 
 def on_confirm(turn: Turn) -> None:
@@ -70,7 +133,9 @@ def on_confirm(turn: Turn) -> None:
         on_message(turn)
         return
     turn.answer()
-    if choice in ("k:yes", "k:anon"):
+    if choice == "k:follow" and turn.data.get("candidate"):
+        follow_candidate(turn, draft)
+    elif choice in ("k:yes", "k:anon"):
         turn.close_buttons(category_label(draft["category"]))
         create(turn, draft, anonymous=choice == "k:anon")
     elif choice == "k:choose":
@@ -95,7 +160,29 @@ def on_pick(turn: Turn) -> None:
         turn.reply("choose_category", category_buttons("cat:"))
         return
     turn.close_buttons(category_label(code))
-    create(turn, {**draft, "category": code}, anonymous=False)
+    draft = {**draft, "category": code}
+    candidate = find_candidate(turn, draft)
+    if candidate is None or candidate.own:
+        create(turn, draft, anonymous=False)
+        return
+    buttons = [
+        [button(turn.t("btn_follow", code=candidate.code), "k:follow")],
+        [button(turn.t("btn_separate"), "k:separate"), button(turn.t("btn_cancel"), "k:cancel")],
+    ]
+    turn.reply(notice(turn, candidate) + turn.t("dup_question"), buttons)
+    turn.go(DUPLICATE, draft=draft, candidate=candidate.ticket_id)
+
+
+def where(turn: Turn, body: str) -> tuple[Grid | None, str | None]:
+    """The grid a report belongs to (a place it names wins over the resident's own grid)."""
+    assert turn.resident is not None
+    place = find_named_place(turn.services.community, body)
+    grid_id = turn.resident.grid_id
+    if place is not None:
+        named = repo.grid_by_code(turn.session, code=place.grid)
+        grid_id = named.id if named else grid_id
+    grid = turn.session.get(Grid, grid_id) if grid_id else None
+    return grid, place.name if place else None
 
 
 def create(turn: Turn, draft: dict[str, Any], *, anonymous: bool) -> None:
@@ -103,12 +190,7 @@ def create(turn: Turn, draft: dict[str, Any], *, anonymous: bool) -> None:
     resident = turn.resident
     assert resident is not None
     community = turn.services.community
-    place = find_named_place(community, draft["text"])
-    grid_id = resident.grid_id
-    if place is not None:
-        named = repo.grid_by_code(turn.session, code=place.grid)
-        grid_id = named.id if named else grid_id
-    grid = turn.session.get(Grid, grid_id) if grid_id else None
+    grid, place = where(turn, draft["text"])
     ticket, assignee = create_ticket(
         turn.session,
         turn.mailer,
@@ -124,10 +206,12 @@ def create(turn: Turn, draft: dict[str, Any], *, anonymous: bool) -> None:
             anonymous=anonymous,
             latitude=draft.get("lat"),
             longitude=draft.get("lon"),
-            place=place.name if place else None,
+            place=place,
             photo_file_ids=(draft["photo"],) if draft.get("photo") else (),
         ),
     )
+    if ticket.urgent:
+        duplicates.link_urgent(turn.mailer, turn.services, ticket)
     turn.reply(
         "ticket_created",
         code=ticket.code,
