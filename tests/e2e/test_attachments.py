@@ -51,3 +51,14 @@ async def test_the_chair_asks_for_the_weekly_report_and_gets_a_photo(telegram: T
         sent.file_name and sent.file_name.startswith("report-") and sent.file_name.endswith(".png")
     )
     assert sent.file_size and sent.file_size > 20_000 and "周报" in (sent.caption or "")
+
+
+async def test_the_chair_exports_the_tickets_as_a_document(telegram: Telegram) -> None:
+    tg = telegram
+    tg.bind_staff("田淑芬", CHAIR)
+    await tg.said(CHAIR, "绑定成功")
+    tg.say(CHAIR, "/export csv")
+    upload = await tg.fake.wait_for(lambda call: call.method == "sendDocument", timeout=20)
+    [sent] = [m for m in tg.fake.sent_messages(CHAIR) if m.seq == upload.seq]
+    assert sent.file_name and sent.file_name.endswith(".csv") and sent.file_size
+    assert "不含个人信息" in (sent.caption or "")

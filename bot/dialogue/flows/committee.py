@@ -5,6 +5,8 @@ spreadsheet). Everyone else is refused politely."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Literal
 
 from bot.committee.stats import (
     NOT_STATED,
@@ -20,8 +22,11 @@ from bot.dialogue.turn import Turn
 from bot.domain.permissions import ActorRole
 from bot.service.digests import send_report_image
 from bot.service.notices import category_label
+from storage.enums import OutboxKind
 from storage.models import Grid
 from storage.repositories import stats as stats_repo
+
+EXPORT_FORMATS: dict[str, Literal["csv", "xlsx"]] = {"csv": "csv", "xlsx": "xlsx", "excel": "xlsx"}
 
 
 def _stats_scope(turn: Turn) -> tuple[bool, str | None]:
@@ -129,9 +134,45 @@ def report(turn: Turn, rest: str) -> None:
         turn.reply("error")
 
 
+def export(turn: Turn, rest: str) -> None:
+    """The tickets as a spreadsheet for the chair (``/export csv G04 2026-11-01``: format, grid
+    and start in any order; Excel by default). Never with personal data: that is the command
+    line's ``--with-personal-data``, which is audited."""
+    if turn.actor.role != ActorRole.CHAIR:
+        turn.reply("export_not_allowed")
+        return
+    fmt: Literal["csv", "xlsx"] = "xlsx"
+    grid: str | None = None
+    since: datetime | None = None
+    zone = turn.services.community.zone
+    for word in rest.split():
+        if word.lower() in EXPORT_FORMATS:
+            fmt = EXPORT_FORMATS[word.lower()]
+        elif word[:1].isdigit():
+            try:
+                since = parse_moment(word, zone=zone)
+            except ValueError:
+                turn.reply("export_usage")
+                return
+        else:
+            grid = word.upper()
+    from bot.committee.export import UnknownGrid, export_tickets  # openpyxl: import when used
+
+    try:
+        data, name = export_tickets(
+            turn.session, fmt=fmt, since=since, grid_code=grid, now=turn.mailer.now, zone=zone
+        )
+    except UnknownGrid:
+        turn.reply("export_unknown_grid", code=grid)
+        return
+    caption = turn.t("export_caption", fmt=fmt.upper())
+    turn.mailer.send_file(turn.event.chat_id, caption, data, name, OutboxKind.DOCUMENT)
+
+
 COMMANDS: dict[str, Callable[[Turn, str], None]] = {
     "/stats": stats,
     "/report": report,
+    "/export": export,
 }
 """Slash commands this flow handles: /name → handler(turn, rest of the line)."""
 STEPS: dict[str, Callable[[Turn], None]] = {}
