@@ -9,6 +9,7 @@ from storage.enums import OutboxKind
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import Telegram
+    from tests.fake_telegram import SentMessage
 
 RESIDENT, CHAIR = 1001, 7001
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
@@ -40,25 +41,24 @@ async def test_a_queued_photo_and_document_are_uploaded_with_name_and_caption(
     assert stored.content == CSV
 
 
-async def test_the_chair_asks_for_the_weekly_report_and_gets_a_photo(telegram: Telegram) -> None:
-    tg = telegram
+async def chair_gets(tg: Telegram, command: str, method: str) -> SentMessage:
+    """Bind the chair, send ``command``, and return the upload it brings (by ``method``)."""
     tg.bind_staff("田淑芬", CHAIR)
     await tg.said(CHAIR, "绑定成功")
-    tg.say(CHAIR, "/report")
-    photo = await tg.fake.wait_for(lambda call: call.method == "sendPhoto", timeout=30)
-    [sent] = [m for m in tg.fake.sent_messages(CHAIR) if m.seq == photo.seq]
-    assert (
-        sent.file_name and sent.file_name.startswith("report-") and sent.file_name.endswith(".png")
-    )
+    tg.say(CHAIR, command)
+    upload = await tg.fake.wait_for(lambda call: call.method == method, timeout=30)
+    [sent] = [m for m in tg.fake.sent_messages(CHAIR) if m.seq == upload.seq]
+    return sent
+
+
+async def test_the_chair_asks_for_the_weekly_report_and_gets_a_photo(telegram: Telegram) -> None:
+    sent = await chair_gets(telegram, "/report", "sendPhoto")
+    name = sent.file_name or ""
+    assert name.startswith("report-") and name.endswith(".png")
     assert sent.file_size and sent.file_size > 20_000 and "周报" in (sent.caption or "")
 
 
 async def test_the_chair_exports_the_tickets_as_a_document(telegram: Telegram) -> None:
-    tg = telegram
-    tg.bind_staff("田淑芬", CHAIR)
-    await tg.said(CHAIR, "绑定成功")
-    tg.say(CHAIR, "/export csv")
-    upload = await tg.fake.wait_for(lambda call: call.method == "sendDocument", timeout=20)
-    [sent] = [m for m in tg.fake.sent_messages(CHAIR) if m.seq == upload.seq]
+    sent = await chair_gets(telegram, "/export csv", "sendDocument")
     assert sent.file_name and sent.file_name.endswith(".csv") and sent.file_size
     assert "不含个人信息" in (sent.caption or "")
