@@ -10,7 +10,9 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from bot.community import load_community
 from bot.open311.app import create_app
+from bot.service.context import Services
 from storage import make_engine
 from storage.enums import TicketStatus
 from storage.models import ApiKey, Resident, StaffMember, Ticket
@@ -75,26 +77,19 @@ async def test_a_platform_report_is_routed_and_the_assignee_told(
         assert [r.chat_id for r in residents] == [5001]  # only the staff member's own chat
 
 
-async def test_without_a_service_code_the_description_is_classified(
+async def test_the_category_is_given_or_classified_and_a_danger_is_urgent(
     world: World, client: httpx.AsyncClient
 ) -> None:
     key = new_key(world)
-    body = {"api_key": key, "description": "楼上装修电钻声太吵了，从早到晚不停"}
-    response = await client.post(f"{BASE}/requests.json", json=body)
-    assert response.status_code == 201
-    [ticket] = world.tickets()
-    assert ticket.category == "noise" and ticket.explanation["suggested"] == "noise"
-
-
-async def test_a_danger_is_urgent_even_with_a_service_code(
-    world: World, client: httpx.AsyncClient
-) -> None:
-    key = new_key(world)
-    fields = report(key, service_code="fire_safety", description="楼道里电动车着火了，冒浓烟")
-    assert (await client.post(f"{BASE}/requests.json", data=fields)).status_code == 201
-    [ticket] = world.tickets()
-    assert ticket.urgent and ticket.category == "fire_safety"
-    assert ticket.signoff_due_at == world.now + timedelta(minutes=30)
+    noisy = {"api_key": key, "description": "楼上装修电钻声太吵了，从早到晚不停"}
+    assert (await client.post(f"{BASE}/requests.json", json=noisy)).status_code == 201
+    fire = report(key, service_code="fire_safety", description="楼道里电动车着火了，冒浓烟")
+    assert (await client.post(f"{BASE}/requests.json", data=fire)).status_code == 201
+    classified, given = world.tickets()
+    assert classified.category == "noise" and classified.explanation["suggested"] == "noise"
+    assert not classified.urgent
+    assert given.urgent and given.category == "fire_safety" and given.explanation == {}
+    assert given.signoff_due_at == world.now + timedelta(minutes=30)
 
 
 async def test_posting_needs_a_live_key(world: World, client: httpx.AsyncClient) -> None:
@@ -123,26 +118,20 @@ BAD_FIELDS = [
 ]
 
 
-async def test_bad_fields_get_an_open311_error_and_no_ticket(
+async def test_bad_input_gets_an_open311_error_and_no_ticket(
     world: World, client: httpx.AsyncClient
 ) -> None:
     key = new_key(world)
     for fields, words in BAD_FIELDS:
         response = await client.post(f"{BASE}/requests.json", data=report(key, **fields))
         assert is_error(response, 400, words), (fields, response.text)
-    assert world.tickets() == []
-
-
-async def test_bodies_that_are_not_forms_or_json_objects_are_refused(
-    world: World, client: httpx.AsyncClient
-) -> None:
     url = f"{BASE}/requests.json"
-    key = new_key(world)
     assert is_error(await client.post(url, json=["x"], params={"api_key": key}), 400, "object")
     broken = await client.post(url, content=b"{", headers={"content-type": "application/json"})
     assert is_error(broken, 400, "not valid")
     xml = await client.post(url, content=b"<a/>", headers={"content-type": "text/xml"})
     assert is_error(xml, 415, "form-encoded or as JSON")
+    assert world.tickets() == []
 
 
 SECRET_TEXT = "我住后街12号3单元，电话13912345678，垃圾没人收"
@@ -179,7 +168,7 @@ async def codes(client: httpx.AsyncClient, **params: str) -> list[str]:
     return [r["service_request_id"] for r in response.json()]
 
 
-async def test_requests_are_filtered_by_id_service_date_and_status(
+async def test_requests_are_listed_by_id_service_date_and_status(
     world: World, client: httpx.AsyncClient
 ) -> None:
     seed(world)
@@ -191,13 +180,7 @@ async def test_requests_are_filtered_by_id_service_date_and_status(
     assert old == ["F-000001", "F-000002", "F-000003"]
     ids = await codes(client, service_request_id="f-000003,F-000001,F-999999", status="open")
     assert ids == ["F-000001", "F-000003"]  # ids override every other filter
-
-
-async def test_one_request_by_code_and_unknown_codes(
-    world: World, client: httpx.AsyncClient
-) -> None:
-    seed(world)
-    [one] = (await client.get(f"{BASE}/requests/F-000002.json")).json()
+    [one] = (await client.get(f"{BASE}/requests/f-000002.json")).json()
     assert one["status"] == "closed" and one["status_notes"] == "已办结"
     assert one["service_name"] == "噪音扰民" and one["address"] is None
     missing = await client.get(f"{BASE}/requests/F-999999.json")
@@ -217,7 +200,20 @@ async def test_no_personal_data_leaves_through_the_api(
     assert first["description"] == "我住后街*号*单元，电话***，垃圾没人收"
 
 
-async def test_bad_queries_get_an_open311_error(world: World, client: httpx.AsyncClient) -> None:
+async def test_discovery_services_health_and_bad_queries(
+    world: World, client: httpx.AsyncClient
+) -> None:
+    discovery = (await client.get(f"{BASE}/discovery.json")).json()
+    assert discovery["endpoints"][0]["url"] == "http://api.test/open311/v2"
+    assert (await client.get(f"{BASE}/discovery")).json() == discovery
+    services = (await client.get(f"{BASE}/services.json")).json()
+    assert len(services) == 14 and services[0]["service_name"] == "环境卫生"
+    assert {s["service_code"] for s in services} >= {"youth_psych", "other"}
+    definition = await client.get(f"{BASE}/services/noise.json")
+    assert definition.json() == {"service_code": "noise", "attributes": []}
+    assert is_error(await client.get(f"{BASE}/services/parking.json"), 404, "no service")
+    health = await client.get("/health")
+    assert health.status_code == 200 and health.json() == {"status": "ok", "database": "ok"}
     url = f"{BASE}/requests.json"
     assert is_error(await client.get(url, params={"status": "done"}), 400, "status")
     assert is_error(await client.get(url, params={"service_code": "x"}), 400, "unknown service")
@@ -230,23 +226,9 @@ async def test_bad_queries_get_an_open311_error(world: World, client: httpx.Asyn
     assert is_error(await client.delete(url), 405, "Method Not Allowed")
 
 
-async def test_discovery_services_and_health(world: World, client: httpx.AsyncClient) -> None:
-    discovery = (await client.get(f"{BASE}/discovery.json")).json()
-    assert discovery["endpoints"][0]["url"] == "http://api.test/open311/v2"
-    assert (await client.get(f"{BASE}/discovery")).json() == discovery
-    services = (await client.get(f"{BASE}/services.json")).json()
-    assert len(services) == 14 and services[0]["service_name"] == "环境卫生"
-    assert {s["service_code"] for s in services} >= {"youth_psych", "other"}
-    definition = await client.get(f"{BASE}/services/noise.json")
-    assert definition.json() == {"service_code": "noise", "attributes": []}
-    assert is_error(await client.get(f"{BASE}/services/parking.json"), 404, "no service")
-    health = await client.get("/health")
-    assert health.status_code == 200 and health.json() == {"status": "ok", "database": "ok"}
-
-
-async def test_health_reports_an_unreachable_database(world: World) -> None:
+async def test_health_reports_an_unreachable_database() -> None:
     engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2")
-    broken = create_app(uow_factory(engine), world.app.services)
+    broken = create_app(uow_factory(engine), Services(load_community()))
     transport = httpx.ASGITransport(app=broken)
     async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
         response = await client.get("/health")

@@ -1,0 +1,268 @@
+"""Ticket exports for departments and the committee: one row per ticket, CSV or Excel.
+
+Personal data (names, phones, exact addresses and locations, the unmasked text) is left out
+unless asked for; that use must be recorded with :func:`record_personal_data_export`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
+from sqlmodel import Session, col, select
+
+from bot.open311.mapping import redact, role_label
+from bot.service.notices import category_label, status_name
+from bot.texts import text
+from storage.models import AuditEntry, Grid, Resident, StaffMember, Ticket, TicketEvent
+
+log = logging.getLogger(__name__)
+Format = Literal["csv", "xlsx"]
+Cell = str | int | float | datetime | None
+DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
+AUDIT_ACTION = "export_personal_data"
+_CHUNK = 500
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("code", "编号"), ("created_at", "登记时间"), ("source", "来源"), ("kind", "类型"),
+    ("category", "类别"), ("urgent", "紧急"), ("grid", "网格"), ("reporter_type", "反映人类型"),
+    ("status", "状态"), ("text", "内容"), ("assigned_at", "派单时间"),
+    ("first_role", "首次派给"), ("assignee_role", "现承办角色"), ("signed_off_at", "签收时间"),
+    ("signoff_due_at", "签收时限"), ("signed_off_on_time", "按时签收"),
+    ("resolved_at", "办结时间"), ("resolve_due_at", "办结时限"),
+    ("resolved_on_time", "按时办结"), ("closed_at", "关闭时间"), ("reopen_count", "重新处理次数"),
+    ("return_count", "退单次数"), ("escalation_level", "上报层级"), ("reminders", "催办次数"),
+    ("rating", "评分"), ("solved", "居民认为已解决"), ("events", "记录条数"),
+)  # fmt: skip
+PERSONAL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("reporter_name", "反映人"), ("phone", "电话"), ("address", "住址"), ("place", "问题地点"),
+    ("latitude", "纬度"), ("longitude", "经度"), ("assignee_name", "承办人"),
+)  # fmt: skip
+"""Added only with personal data."""
+KINDS = {"complaint": "问题", "enquiry": "咨询"}
+
+
+class UnknownGrid(ValueError):
+    """The grid code names no grid."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which tickets an export holds."""
+
+    since: datetime | None = None
+    grid_code: str | None = None
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("是" if value else "否")
+
+
+def on_time(done: datetime | None, due: datetime | None, now: datetime) -> bool | None:
+    """True/False once decided (done, or the deadline passed), None while it may still be met."""
+    if due is None:
+        return None
+    if done is not None:
+        return done <= due
+    return False if due < now else None
+
+
+def _tickets(session: Session, selection: Selection) -> list[tuple[Ticket, Grid | None]]:
+    statement = select(Ticket, Grid).outerjoin(Grid, col(Grid.id) == col(Ticket.grid_id))
+    if selection.since is not None:
+        statement = statement.where(col(Ticket.created_at) >= selection.since)
+    if selection.grid_code is not None:
+        if session.exec(select(Grid).where(Grid.code == selection.grid_code)).first() is None:
+            raise UnknownGrid(f"no grid {selection.grid_code!r}")
+        statement = statement.where(Grid.code == selection.grid_code)
+    return list(session.exec(statement.order_by(col(Ticket.id))))
+
+
+def _events(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[TicketEvent]]:
+    found: dict[int, list[TicketEvent]] = defaultdict(list)
+    for start in range(0, len(ticket_ids), _CHUNK):
+        chunk = ticket_ids[start : start + _CHUNK]
+        statement = (
+            select(TicketEvent)
+            .where(col(TicketEvent.ticket_id).in_(chunk))
+            .order_by(col(TicketEvent.at), col(TicketEvent.id))
+        )
+        for event in session.exec(statement):
+            found[event.ticket_id].append(event)
+    return found
+
+
+def _row(
+    ticket: Ticket,
+    grid: Grid | None,
+    events: list[TicketEvent],
+    people: dict[str, dict[int, Any]],
+    now: datetime,
+    personal: bool,
+) -> dict[str, Cell]:
+    staff: dict[int, StaffMember] = people["staff"]
+    reporter: Resident | None = people["residents"].get(ticket.reporter_id or 0)
+    assigned = next((e for e in events if e.kind == "assigned"), None)
+    first = staff.get(int((assigned.details if assigned else {}).get("assignee_id") or 0))
+    current = staff.get(ticket.assignee_id or 0)
+    kind = reporter.residence_type if reporter and not ticket.anonymous else None
+    row: dict[str, Cell] = {
+        "code": ticket.code, "created_at": ticket.created_at, "source": ticket.source or "chat",
+        "kind": KINDS.get(str(ticket.kind), str(ticket.kind)), "category": category_label(ticket.category),
+        "urgent": _yes_no(ticket.urgent), "grid": grid.name if grid else None,
+        "reporter_type": text(f"res_{kind}") if kind else text("anonymous"),
+        "status": status_name(ticket.status),
+        "text": ticket.text if personal else redact(ticket.text),
+        "assigned_at": assigned.at if assigned else None,
+        "first_role": role_label(first) if first else None,
+        "assignee_role": role_label(current) if current else None,
+        "signed_off_at": ticket.accepted_at, "signoff_due_at": ticket.signoff_due_at,
+        "signed_off_on_time": _yes_no(on_time(ticket.accepted_at, ticket.signoff_due_at, now)),
+        "resolved_at": ticket.resolved_at, "resolve_due_at": ticket.resolve_due_at,
+        "resolved_on_time": _yes_no(on_time(ticket.resolved_at, ticket.resolve_due_at, now)),
+        "closed_at": ticket.closed_at, "reopen_count": ticket.reopen_count,
+        "return_count": ticket.return_count, "escalation_level": ticket.escalation_level,
+        "reminders": sum(e.kind == "reminded" for e in events), "rating": ticket.rating,
+        "solved": _yes_no(ticket.solved), "events": len(events),
+    }  # fmt: skip
+    if personal:
+        shown = reporter if reporter and not ticket.anonymous else None
+        row |= {
+            "reporter_name": shown.display_name if shown else None,
+            "phone": shown.phone if shown else None,
+            "address": shown.address if shown else None,
+            "place": ticket.place, "latitude": ticket.latitude, "longitude": ticket.longitude,
+            "assignee_name": current.name if current else None,
+        }  # fmt: skip
+    return row
+
+
+def ticket_rows(
+    session: Session, selection: Selection, *, now: datetime, personal: bool
+) -> list[dict[str, Cell]]:
+    """One row per selected ticket, its events summarised, oldest ticket first."""
+    tickets = _tickets(session, selection)
+    events = _events(session, [t.id for t, _ in tickets if t.id is not None])
+    people: dict[str, dict[int, Any]] = {
+        "staff": {m.id: m for m in session.exec(select(StaffMember)) if m.id is not None},
+        "residents": {},
+    }
+    reporter_ids = sorted({t.reporter_id for t, _ in tickets if t.reporter_id is not None})
+    for start in range(0, len(reporter_ids), _CHUNK):
+        chunk = reporter_ids[start : start + _CHUNK]
+        for resident in session.exec(select(Resident).where(col(Resident.id).in_(chunk))):
+            people["residents"][resident.id or 0] = resident
+    return [
+        _row(ticket, grid, events.get(ticket.id or 0, []), people, now, personal)
+        for ticket, grid in tickets
+    ]
+
+
+def _safe(value: Cell, zone: ZoneInfo) -> Cell:
+    """Local naive times; text that Excel would run as a formula is quoted."""
+    if isinstance(value, datetime):
+        return value.astimezone(zone).replace(tzinfo=None, microsecond=0)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """UTF-8 with a BOM and CRLF, so that Excel opens the Chinese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            [v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v for v in row]
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """One sheet, a bold frozen header row, times as Excel dates."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("tickets")
+    sheet.freeze_panes = "A2"
+    bold = []
+    for title in header:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        bold.append(cell)
+    sheet.append(bold)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_tickets(
+    session: Session,
+    *,
+    fmt: Format,
+    since: datetime | None = None,
+    grid_code: str | None = None,
+    with_personal_data: bool = False,
+    now: datetime | None = None,
+    zone: ZoneInfo = DEFAULT_ZONE,
+) -> tuple[bytes, str]:
+    """The export file's bytes and its name. Raises :class:`UnknownGrid`.
+
+    With personal data, the caller records the use with :func:`record_personal_data_export`.
+    """
+    now = now or datetime.now(UTC)
+    columns = COLUMNS + (PERSONAL_COLUMNS if with_personal_data else ())
+    rows = ticket_rows(session, Selection(since, grid_code), now=now, personal=with_personal_data)
+    values = ([_safe(row[key], zone) for key, _ in columns] for row in rows)
+    header = [title for _, title in columns]
+    data = to_csv(header, values) if fmt == "csv" else to_xlsx(header, values)
+    parts = ["tickets", grid_code or "all", now.astimezone(zone).strftime("%Y%m%d-%H%M")]
+    if with_personal_data:
+        parts.append("personal")
+    return data, "-".join(parts) + f".{fmt}"
+
+
+def record_personal_data_export(
+    session: Session,
+    *,
+    actor: str,
+    fmt: Format,
+    now: datetime,
+    since: datetime | None = None,
+    grid_code: str | None = None,
+) -> AuditEntry:
+    """Record (and log) that personal data was exported; only pseudonymous ids are kept."""
+    tickets = _tickets(session, Selection(since, grid_code))
+    residents = sorted({t.reporter_id for t, _ in tickets if t.reporter_id is not None})
+    details: dict[str, Any] = {
+        "format": fmt,
+        "since": since.isoformat() if since else None,
+        "grid": grid_code,
+        "tickets": len(tickets),
+        "resident_ids": residents,
+    }
+    entry = AuditEntry(at=now, actor=actor, action=AUDIT_ACTION, details=details)
+    session.add(entry)
+    log.warning(
+        "personal data exported by %s: %d tickets of %d residents (grid %s, since %s)",
+        actor, len(tickets), len(residents), grid_code or "all", details["since"] or "start",
+    )  # fmt: skip
+    return entry
