@@ -69,7 +69,7 @@ def seed_weeks(session: Session, *, now: datetime, weeks: int = 9, per_week: int
 
 def seed(world: World) -> None:
     with world.app.uow_factory() as uow:
-        seed_weeks(uow.session, now=MONDAY)
+        seed_weeks(uow.session, now=MONDAY, per_week=20)
         uow.commit()
 
 
