@@ -10,7 +10,7 @@ import csv
 import io
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -89,41 +89,37 @@ def _tickets(session: Session, selection: Selection) -> list[tuple[Ticket, Grid 
     return list(session.exec(statement.order_by(col(Ticket.id))))
 
 
-def _events(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[TicketEvent]]:
-    found: dict[int, list[TicketEvent]] = defaultdict(list)
-    for start in range(0, len(ticket_ids), _CHUNK):
-        chunk = ticket_ids[start : start + _CHUNK]
-        statement = (
-            select(TicketEvent)
-            .where(col(TicketEvent.ticket_id).in_(chunk))
-            .order_by(col(TicketEvent.at), col(TicketEvent.id))
-        )
-        for event in session.exec(statement):
-            found[event.ticket_id].append(event)
-    return found
+@dataclass(frozen=True)
+class People:
+    """The staff and the reporters of the exported tickets, by id."""
+
+    staff: dict[int, StaffMember]
+    residents: dict[int, Resident]
 
 
-def _row(
-    ticket: Ticket,
-    grid: Grid | None,
-    events: list[TicketEvent],
-    people: dict[str, dict[int, Any]],
-    now: datetime,
-    personal: bool,
+def _in_chunks(session: Session, model: Any, column: Any, ids: Sequence[int]) -> Iterator[Any]:
+    """The ``model`` rows whose ``column`` is one of ``ids`` (a few hundred per query)."""
+    for start in range(0, len(ids), _CHUNK):
+        statement = select(model).where(col(column).in_(ids[start : start + _CHUNK]))
+        yield from session.exec(statement)
+
+
+def _plain(
+    ticket: Ticket, grid: Grid | None, events: list[TicketEvent], people: People, now: datetime
 ) -> dict[str, Cell]:
-    staff: dict[int, StaffMember] = people["staff"]
-    reporter: Resident | None = people["residents"].get(ticket.reporter_id or 0)
+    """What anyone may see of a ticket: no names, phones, exact places; the text masked."""
+    reporter = people.residents.get(ticket.reporter_id or 0)
     assigned = next((e for e in events if e.kind == "assigned"), None)
-    first = staff.get(int((assigned.details if assigned else {}).get("assignee_id") or 0))
-    current = staff.get(ticket.assignee_id or 0)
+    first = people.staff.get(int((assigned.details if assigned else {}).get("assignee_id") or 0))
+    current = people.staff.get(ticket.assignee_id or 0)
     kind = reporter.residence_type if reporter and not ticket.anonymous else None
-    row: dict[str, Cell] = {
+    return {
         "code": ticket.code, "created_at": ticket.created_at, "source": ticket.source or "chat",
-        "kind": KINDS.get(str(ticket.kind), str(ticket.kind)), "category": category_label(ticket.category),
-        "urgent": _yes_no(ticket.urgent), "grid": grid.name if grid else None,
+        "kind": KINDS.get(str(ticket.kind), str(ticket.kind)),
+        "category": category_label(ticket.category), "urgent": _yes_no(ticket.urgent),
+        "grid": grid.name if grid else None,
         "reporter_type": text(f"res_{kind}") if kind else text("anonymous"),
-        "status": status_name(ticket.status),
-        "text": ticket.text if personal else redact(ticket.text),
+        "status": status_name(ticket.status), "text": redact(ticket.text),
         "assigned_at": assigned.at if assigned else None,
         "first_role": role_label(first) if first else None,
         "assignee_role": role_label(current) if current else None,
@@ -136,16 +132,20 @@ def _row(
         "reminders": sum(e.kind == "reminded" for e in events), "rating": ticket.rating,
         "solved": _yes_no(ticket.solved), "events": len(events),
     }  # fmt: skip
-    if personal:
-        shown = reporter if reporter and not ticket.anonymous else None
-        row |= {
-            "reporter_name": shown.display_name if shown else None,
-            "phone": shown.phone if shown else None,
-            "address": shown.address if shown else None,
-            "place": ticket.place, "latitude": ticket.latitude, "longitude": ticket.longitude,
-            "assignee_name": current.name if current else None,
-        }  # fmt: skip
-    return row
+
+
+def _personal(ticket: Ticket, people: People) -> dict[str, Cell]:
+    """The personal data of a ticket (the reporter's only if they did not report anonymously)."""
+    reporter = None if ticket.anonymous else people.residents.get(ticket.reporter_id or 0)
+    assignee = people.staff.get(ticket.assignee_id or 0)
+    return {
+        "text": ticket.text,
+        "reporter_name": reporter.display_name if reporter else None,
+        "phone": reporter.phone if reporter else None,
+        "address": reporter.address if reporter else None,
+        "place": ticket.place, "latitude": ticket.latitude, "longitude": ticket.longitude,
+        "assignee_name": assignee.name if assignee else None,
+    }  # fmt: skip
 
 
 def ticket_rows(
@@ -153,20 +153,21 @@ def ticket_rows(
 ) -> list[dict[str, Cell]]:
     """One row per selected ticket, its events summarised, oldest ticket first."""
     tickets = _tickets(session, selection)
-    events = _events(session, [t.id for t, _ in tickets if t.id is not None])
-    people: dict[str, dict[int, Any]] = {
-        "staff": {m.id: m for m in session.exec(select(StaffMember)) if m.id is not None},
-        "residents": {},
-    }
+    events: dict[int, list[TicketEvent]] = defaultdict(list)
+    ticket_ids = [t.id for t, _ in tickets if t.id is not None]
+    for event in _in_chunks(session, TicketEvent, TicketEvent.ticket_id, ticket_ids):
+        events[event.ticket_id].append(event)
     reporter_ids = sorted({t.reporter_id for t, _ in tickets if t.reporter_id is not None})
-    for start in range(0, len(reporter_ids), _CHUNK):
-        chunk = reporter_ids[start : start + _CHUNK]
-        for resident in session.exec(select(Resident).where(col(Resident.id).in_(chunk))):
-            people["residents"][resident.id or 0] = resident
-    return [
-        _row(ticket, grid, events.get(ticket.id or 0, []), people, now, personal)
-        for ticket, grid in tickets
-    ]
+    people = People(
+        staff={m.id: m for m in session.exec(select(StaffMember)) if m.id is not None},
+        residents={r.id: r for r in _in_chunks(session, Resident, Resident.id, reporter_ids)},
+    )
+    rows = []
+    for ticket, grid in tickets:
+        history = sorted(events.get(ticket.id or 0, []), key=lambda e: (e.at, e.id or 0))
+        row = _plain(ticket, grid, history, people, now)
+        rows.append(row | _personal(ticket, people) if personal else row)
+    return rows
 
 
 def _safe(value: Cell, zone: ZoneInfo) -> Cell:

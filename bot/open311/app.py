@@ -13,8 +13,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
-from bot.open311.errors import Open311Problem
-from bot.open311.routes import PREFIX, error_list, non_null, open311_router
+from bot.open311.body import non_null
+from bot.open311.errors import Open311Problem, error_list
+from bot.open311.routes import PREFIX, open311_router
 from bot.open311.schemas import Health
 from bot.service.context import Services
 from storage.unit_of_work import UnitOfWork
@@ -54,6 +55,11 @@ async def _database(_request: Request, exc: Exception) -> JSONResponse:
     return _error(503, "the database is unavailable; try again later")
 
 
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    return _error(500, "something went wrong on our side; it has been logged")
+
+
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     """The OpenAPI document with Open311's 400 in place of FastAPI's 422, no null queries."""
 
@@ -79,6 +85,7 @@ def create_app(make_uow: Callable[[], UnitOfWork], services: Services) -> FastAP
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(OperationalError, _database)
+    app.add_exception_handler(Exception, _unexpected)
 
     @app.get("/health", responses={503: {"model": Health}})
     def health() -> JSONResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class Open311Problem(Exception):
     """A request the API refuses; rendered as ``[{"code": status, "description": ...}]``."""
@@ -10,3 +12,8 @@ class Open311Problem(Exception):
         super().__init__(description)
         self.status = status
         self.description = description
+
+
+def error_list(status: int, description: str) -> list[dict[str, Any]]:
+    """The Open311 error body."""
+    return [{"code": status, "description": description}]

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Query, Request
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from bot.open311.body import form_schema, parse_new_request, read_fields
 from bot.open311.errors import Open311Problem
 from bot.open311.filters import RequestQuery, parse_query
 from bot.open311.mapping import service_by_code, services
 from bot.open311.schemas import (
     Discovery,
     Endpoint,
-    NewServiceRequest,
     Open311Error,
     Service,
     ServiceDefinition,
@@ -32,7 +29,6 @@ from storage.unit_of_work import UnitOfWork, run_in_transaction
 PREFIX = "/open311/v2"
 CHANGESET = "2025-06-01T00:00:00+08:00"
 """When this API last changed in a way clients may notice."""
-MAX_BODY_BYTES = 64 * 1024
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": list[Open311Error], "description": "the request is not valid"},
     404: {"model": list[Open311Error], "description": "no such service or request"},
@@ -49,60 +45,6 @@ def _documented(description: str, schema: dict[str, Any] | None = None) -> Any:
     """An optional query parameter (empty means absent) whose ``schema`` is documented but
     checked by our parser, so that a mistake gets a plain message, not a regular expression."""
     return Query(None, description=description, max_length=2000, json_schema_extra=schema)
-
-
-def error_list(status: int, description: str) -> list[dict[str, Any]]:
-    """The Open311 error body."""
-    return [{"code": status, "description": description}]
-
-
-def non_null(field: dict[str, Any]) -> dict[str, Any]:
-    """A field's schema without its ``null`` branch or default (forms and queries send none)."""
-    branches = [b for b in field.get("anyOf", []) if b.get("type") != "null"]
-    plain = {k: v for k, v in field.items() if k not in ("anyOf", "default")}
-    if len(branches) > 1:
-        return {**plain, "anyOf": branches}
-    return {**plain, **(branches[0] if branches else {})}
-
-
-def form_schema() -> dict[str, Any]:
-    """The body of ``POST requests.json``."""
-    schema = NewServiceRequest.model_json_schema()
-    schema["dependentRequired"] = {"lat": ["long"], "long": ["lat"]}
-    schema["properties"] = {k: non_null(v) for k, v in schema["properties"].items()}
-    return schema
-
-
-async def read_fields(request: Request) -> dict[str, Any]:
-    """The posted fields, form-encoded or JSON; ``api_key`` may also come in the query."""
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise Open311Problem(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
-    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    data: Any
-    try:
-        if kind == "application/json":
-            data = json.loads(body or b"{}")
-        elif kind in ("application/x-www-form-urlencoded", ""):
-            data = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-        else:
-            raise Open311Problem(415, "send the fields form-encoded or as JSON")
-    except (UnicodeDecodeError, ValueError):
-        raise Open311Problem(400, "the body is not valid UTF-8 form data or JSON") from None
-    if not isinstance(data, dict):
-        raise Open311Problem(400, "the JSON body must be an object")
-    data.setdefault("api_key", request.query_params.get("api_key"))
-    return {key: value for key, value in data.items() if value not in ("", None)}
-
-
-def parse_new_request(fields: dict[str, Any]) -> NewServiceRequest:
-    """Validate the posted fields; the first problem becomes a 400."""
-    try:
-        return NewServiceRequest.model_validate(fields)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"]) or "body"
-        raise Open311Problem(400, f"{where}: {first['msg']}") from None
 
 
 def open311_router(make_uow: Callable[[], UnitOfWork], app_services: Services) -> APIRouter:
@@ -173,7 +115,11 @@ def open311_router(make_uow: Callable[[], UnitOfWork], app_services: Services) -
     @router.post(
         "/requests.json",
         status_code=201,
-        responses={403: {"model": list[Open311Error], "description": "no valid api_key"}},
+        responses={
+            403: {"model": list[Open311Error], "description": "no valid api_key"},
+            413: {"model": list[Open311Error], "description": "the body is too large"},
+            415: {"model": list[Open311Error], "description": "neither a form nor JSON"},
+        },
         openapi_extra={
             "requestBody": {
                 "required": True,

@@ -131,6 +131,8 @@ async def test_bad_input_gets_an_open311_error_and_no_ticket(
     assert is_error(broken, 400, "not valid")
     xml = await client.post(url, content=b"<a/>", headers={"content-type": "text/xml"})
     assert is_error(xml, 415, "form-encoded or as JSON")
+    huge = await client.post(url, data=report(key, description="垃圾" * 40_000))
+    assert is_error(huge, 413, "larger than 65536 bytes")
     assert world.tickets() == []
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.open311.body import form_schema
 from bot.open311.errors import Open311Problem
 from bot.open311.filters import RequestQuery, parse_query
 from bot.open311.mapping import (
@@ -17,7 +18,6 @@ from bot.open311.mapping import (
     services,
     to_request,
 )
-from bot.open311.routes import form_schema
 from storage.enums import StaffRole, TicketStatus
 from storage.models import StaffMember, Ticket
 
