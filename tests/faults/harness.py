@@ -15,6 +15,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -252,6 +253,16 @@ def outbox_rows(url: str) -> list[tuple[int, str, str]]:
 def outbox_counts(url: str) -> Counter[str]:
     """Outbox rows by status."""
     return Counter(status for _, _, status in outbox_rows(url))
+
+
+def wait_for_outbox(url: str, timeout: float) -> bool:
+    """Wait until the outbox holds nothing pending (the bot's shutdown does not deliver it)."""
+    deadline = time.monotonic() + timeout
+    while outbox_counts(url)["pending"]:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.3)
+    return True
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -36,6 +36,7 @@ from tests.faults.harness import (
     reminder_events,
     scaled,
     ticket_rows,
+    wait_for_outbox,
 )
 
 RESIDENTS, PER_RESIDENT = scaled(100, 200), scaled(3, 5)
@@ -78,7 +79,7 @@ def test_five_sigkills_during_a_stream_of_complaints_lose_and_double_nothing(
                 interrupted.append(in_flight(fake, url, datetime.now(UTC)))
                 bot.start()
             driver.run_until(COMPLAINTS, timeout=240)
-            caught_up = wait_for_sweeps(url, timeout=60)
+            caught_up = wait_for_sweeps(url, timeout=60) and wait_for_outbox(url, timeout=60)
         finally:
             code = bot.stop()
         sent = fake.sent_messages()

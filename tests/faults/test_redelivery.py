@@ -19,7 +19,16 @@ from pathlib import Path
 
 from tests.faults.driver import complaint_text
 from tests.faults.faulty_telegram import FaultyTelegram, FaultyTelegramThread
-from tests.faults.harness import TASK, BotProcess, bot_env, codes_in, prepare, scaled, ticket_rows
+from tests.faults.harness import (
+    TASK,
+    BotProcess,
+    bot_env,
+    codes_in,
+    prepare,
+    scaled,
+    ticket_rows,
+    wait_for_outbox,
+)
 
 RESIDENTS, SEED = scaled(40, 150), 7
 FIRST_CHAT = 40_000
@@ -97,6 +106,7 @@ def test_every_update_twice_shuffled_within_each_chat_has_each_effect_once(
                 )
                 wait_until(lambda: all(fake.handed_out[u] >= n for u, n in pushed.items()), 60)
             wait_until(lambda: not fake.pending_updates(), 60)
+            assert wait_for_outbox(database_url, timeout=60)
         finally:
             code = bot.stop()
         sent = fake.sent_messages()
