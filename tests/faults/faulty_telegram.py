@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import threading
-import zlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +36,11 @@ class Trouble:
     spike: float = 0.0
     spike_seconds: float = 0.0
     seed: int = 0
+
+    def draw(self, chat_id: int, masked_text: str, attempt: int) -> float:
+        """The drop draw of one attempt to send a text (digits masked) to a chat, in [0, 1)."""
+        key = f"{self.seed}|{chat_id}|{masked_text}|{attempt}".encode()
+        return int.from_bytes(hashlib.sha256(key).digest()[:8], "big") / 2**64
 
 
 class FaultyTelegram(FakeTelegram):
@@ -67,8 +72,7 @@ class FaultyTelegram(FakeTelegram):
             )
             attempt = self.attempts[key]
             self.attempts[key] += 1
-        digest = zlib.crc32(f"{self.trouble.seed}|{key[0]}|{key[1]}|{attempt}".encode())
-        return digest / 2**32, spike
+        return self.trouble.draw(key[0], key[1], attempt), spike
 
     async def _respond(self, call: Call) -> web.Response | None:
         trouble = self.trouble

@@ -1,6 +1,6 @@
 """SIGKILL ``gridvoice run`` five times during a stream of 1,000 complaints from 200 residents.
 
-Scaled by default to 300 complaints from 100 residents (GRIDVOICE_FAULTS_FULL=1: the full size).
+Scaled by default to 200 complaints from 100 residents (GRIDVOICE_FAULTS_FULL=1: the full size).
 
 Where a kill lands is chosen by a seeded RNG as a point of progress (a number of acknowledged
 complaints) plus a random delay of up to half a second. The load is continuous — updates are
@@ -39,7 +39,7 @@ from tests.faults.harness import (
     wait_for_outbox,
 )
 
-RESIDENTS, PER_RESIDENT = scaled(100, 200), scaled(3, 5)
+RESIDENTS, PER_RESIDENT = scaled(100, 200), scaled(2, 5)
 KILLS, SEED = 5, 20261127
 COMPLAINTS = RESIDENTS * PER_RESIDENT
 OUTBOX_BATCH = 50
