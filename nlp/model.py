@@ -17,7 +17,6 @@ labels are the taxonomy's codes. Scoring is a few dictionary look-ups per word: 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,14 +115,17 @@ class KeywordModel:
     def score_list(self, distinct: Sequence[str]) -> tuple[list[float], float]:
         """The score of each label (in ``labels`` order) for a message's distinct tokens, and the
         scale (1/sqrt(number of terms)) that was applied to the term weights."""
-        entries = self._entries
-        for word in [w for w in distinct if w not in entries]:
-            self._entry(word)
-        found = [entries[w] for w in distinct]
-        rows = [vector for vector, _ in found if vector is not None]
+        cached = self._entries.get
+        rows: list[tuple[float, ...]] = []
+        count = 0
+        for word in distinct:
+            vector, terms = cached(word) or self._entry(word)
+            if vector is not None:
+                rows.append(vector)
+            count += terms
         if not rows:
             return list(self._bias), 0.0
-        scale = 1.0 / math.sqrt(sum([count for _, count in found]))
+        scale = count**-0.5
         totals = map(sum, zip(*rows, strict=True))
         return [b + total * scale for b, total in zip(self._bias, totals, strict=True)], scale
 

@@ -29,6 +29,7 @@ _PHONE = re.compile(
 
 _converter: Any = None
 _traditional: frozenset[str] = frozenset()
+_traditional_search: Any = None
 _converter_lock = threading.Lock()
 _CJK = "".join(chr(code) for code in range(0x3400, 0xA000))
 
@@ -36,7 +37,7 @@ _CJK = "".join(chr(code) for code in range(0x3400, 0xA000))
 def _t2s() -> Any:
     """The shared OpenCC traditional → simplified converter, built on first use, and the set of
     characters it changes (a message without any of them is not converted: most are simplified)."""
-    global _converter, _traditional
+    global _converter, _traditional, _traditional_search
     if _converter is None:
         with _converter_lock:
             if _converter is None:
@@ -47,6 +48,7 @@ def _t2s() -> Any:
                 _traditional = frozenset(
                     a for a, b in zip(_CJK, simplified, strict=False) if a != b
                 )
+                _traditional_search = re.compile(f"[{''.join(sorted(_traditional))}]").search
                 _converter = converter
     return _converter
 
@@ -60,15 +62,55 @@ def to_simplified(text: str) -> str:
     if text.isascii():
         return text
     converter = _t2s()
-    if _traditional.isdisjoint(text):
+    if _traditional_search(text) is None:
         return text
     return _ZHE.sub("着", str(converter.convert(text)))
+
+
+_PLAIN_RANGES = ((0x0A, 0x0A), (0x20, 0x7E), (0x2018, 0x201D), (0x2026, 0x2026),
+                 (0x3000, 0x303F), (0xFF01, 0xFF5E))  # fmt: skip
+"""Newline, printable ASCII, curly quotes, the ellipsis, CJK punctuation, full-width forms."""
+IDEOGRAPHS = (0x4E00, 0x9FFF)
+"""CJK unified ideographs: unchanged by NFKC and by lower-casing (a test checks every one)."""
+_PLAIN = re.compile(
+    "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in (*_PLAIN_RANGES, IDEOGRAPHS)) + "]*"
+)
+"""Almost every message is made only of these characters and takes the fast path."""
+
+
+def _plain_changes() -> dict[str, str]:
+    """What NFKC followed by lower-casing makes of each plain character it changes."""
+    changes: dict[str, str] = {}
+    for first, last in _PLAIN_RANGES:
+        for code in range(first, last + 1):
+            result = unicodedata.normalize("NFKC", chr(code)).lower()
+            if result != chr(code):
+                changes[chr(code)] = result
+    return changes
+
+
+_PLAIN_CHANGES = _plain_changes()
+_PLAIN_CHANGE = re.compile(f"[{re.escape(''.join(sorted(_PLAIN_CHANGES)))}]")
+
+
+def _changed(match: re.Match[str]) -> str:
+    return _PLAIN_CHANGES[match.group()]
 
 
 def normalize(text: str, *, max_chars: int | None = MAX_CLASSIFY_CHARS) -> str:
     """Return the canonical form of ``text`` (see module docstring); never raises on size."""
     if max_chars is not None and len(text) > max_chars:
         text = text[:max_chars]
+    if _PLAIN.fullmatch(text):
+        # The same steps for plain characters, with a table instead of NFKC and lower(): plain
+        # text has no invisible characters, no cased letters but A-Z and no composing marks.
+        text = to_simplified(_PLAIN_CHANGE.sub(_changed, text))
+        return (_SPACES.sub(" ", text) if "  " in text else text).strip()
+    return normalize_fully(text)
+
+
+def normalize_fully(text: str) -> str:
+    """The steps of :func:`normalize` one by one, for any text (the reference of the fast path)."""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)

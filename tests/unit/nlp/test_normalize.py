@@ -1,6 +1,17 @@
 """Normalisation makes one canonical form without losing the meaning or the spans."""
 
-from nlp.normalize import MAX_CLASSIFY_CHARS, mask_for_matching, normalize
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nlp.normalize import (
+    IDEOGRAPHS,
+    MAX_CLASSIFY_CHARS,
+    mask_for_matching,
+    normalize,
+    normalize_fully,
+)
 
 
 def test_full_width_letters_and_digits_become_half_width() -> None:
@@ -41,3 +52,27 @@ def test_landline_with_area_code_is_blanked() -> None:
 
 def test_empty_text_stays_empty() -> None:
     assert normalize("") == "" and normalize("\u200b \u200b") == ""
+
+
+def test_every_cjk_ideograph_is_unchanged_by_nfkc_and_lower_casing() -> None:
+    """The fast path of plain messages relies on this for the whole ideograph block."""
+    first, last = IDEOGRAPHS
+    block = "".join(chr(code) for code in range(first, last + 1))
+    assert unicodedata.normalize("NFKC", block) == block
+    assert block.lower() == block
+
+
+_PLAIN_SAMPLE = (
+    "垃圾桶满了楼道漏水電動車樓上開會著火看著名ＡＢＣｘｙｚ１２３，。！？：；（）「」【】、…"
+    "‘’“”　 \nABCxyz123,.!?-~"
+)
+
+
+@given(st.text(alphabet=_PLAIN_SAMPLE, max_size=60))
+def test_the_fast_path_gives_what_the_full_steps_give(text: str) -> None:
+    assert normalize(text) == normalize_fully(text)
+
+
+@given(st.text(max_size=40))
+def test_any_text_gives_what_the_full_steps_give(text: str) -> None:
+    assert normalize(text) == normalize_fully(text)
