@@ -164,6 +164,12 @@ class BotProcess:
                 stderr=log,
             )
 
+    def start_polling(self, fake: FakeTelegram, timeout: float = 60) -> None:
+        """Start, and return once the bot asks the fake server for updates."""
+        mark = fake.mark()
+        self.start()
+        fake.wait_for_sync(lambda call: call.method == "getUpdates", timeout=timeout, since=mark)
+
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flush."""
         assert self.process is not None
@@ -172,7 +178,8 @@ class BotProcess:
 
     def stop(self) -> int:
         """SIGTERM: the graceful shutdown; returns the exit code."""
-        assert self.process is not None
+        if self.process is None:
+            return 0
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=60)

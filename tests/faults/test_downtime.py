@@ -50,8 +50,8 @@ def test_downtime_across_ten_reminder_times_gives_one_reminder_per_ticket(
     missed = {m for due in dues for m in ladder_times(due, LEAD) if m <= now}
     with FaultyTelegramThread() as fake:
         bot = BotProcess(bot_env(fake, database_url, community), tmp_path)
-        bot.start()
         try:
+            bot.start_polling(fake)
             deadline = time.monotonic() + 90
             while len(reminder_events(database_url)) < len(dues) and time.monotonic() < deadline:
                 time.sleep(0.5)

@@ -37,9 +37,8 @@ def test_fifty_concurrent_writers_on_sqlite_bring_no_error_to_a_user(
     apology = text("error")
     with FaultyTelegramThread() as fake:
         bot = BotProcess(bot_env(fake, url, community), tmp_path)
-        bot.start()
         try:
-            fake.wait_for_sync(lambda call: call.method == "getUpdates", timeout=60)
+            bot.start_polling(fake)
             writers = subprocess.Popen(
                 [sys.executable, str(WRITER_SCRIPT), str(path), "300", str(WRITERS)],
                 stdin=subprocess.PIPE,

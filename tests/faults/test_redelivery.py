@@ -97,9 +97,8 @@ def test_every_update_twice_shuffled_within_each_chat_has_each_effect_once(
     pushed: Counter[int] = Counter()
     with FaultyTelegramThread() as fake:
         bot = BotProcess(bot_env(fake, database_url, community), tmp_path)
-        bot.start()
         try:
-            fake.wait_for_sync(lambda call: call.method == "getUpdates", timeout=60)
+            bot.start_polling(fake)
             for round_ in range(len(next(iter(plans.values())))):
                 pushed.update(
                     deliver(fake, chat, plan[round_], ids[chat]) for chat, plan in plans.items()

@@ -38,9 +38,8 @@ def test_sigterm_delivers_what_the_outbox_holds_before_exit(
     prepare(database_url, community, RESIDENTS)
     with FaultyTelegramThread(Trouble(latency=0.1)) as fake:
         bot = BotProcess(bot_env(fake, database_url, community), tmp_path)
-        bot.start()
         try:
-            fake.wait_for_sync(lambda call: call.method == "getUpdates", timeout=60)
+            bot.start_polling(fake)
             for n in range(RESIDENTS):
                 fake.inject_text(FIRST_CHAT + n, f"{URGENT}（{n}）")
             deadline = time.monotonic() + 60
