@@ -179,6 +179,11 @@ class Similarity:
                     self._idf = {c: math.log(total / (n + 1)) + 1.0 for c, n in counts.items()}
         return self._idf
 
+    def ready(self) -> Similarity:
+        """Count the document frequencies now (about a second), not at the first comparison."""
+        self._weights()
+        return self
+
     def profile(self, text: str, place: str | None = None) -> Profile:
         """The comparable form of ``text``; ``place`` (a recognised place name) is left out."""
         idf, clean = self._weights(), normalize(text)
