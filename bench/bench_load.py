@@ -12,9 +12,10 @@ Latency is measured per update, from injection to the bot's answer in that chat.
 pacing is switched off so that the figures show processing cost; what one bot token can carry
 within Telegram's ~30 messages/s is computed from the messages each complaint really costs.
 
-After a 10 s warm-up, a search (20 s per step, rates doubling from 1/s) finds the highest rate with p99 < 1 s and no
-backlog (0.5/s if none does); then that rate is held for --minutes while the bot's RSS is sampled every 5 s (growth
-is reported after the first fifth, the warm-up). The PostgreSQL database is emptied: do not point
+After a 20 s warm-up, a search (20 s per step at 1, 2, 3, 4, 6, 8, 12 … complaints/s; a failing
+step is measured once more) finds the highest rate with p99 < 1 s and no backlog (0.5/s if none
+does); that rate is then held for --minutes while the bot's RSS is sampled every 5 s (growth is
+reported after the first fifth, the warm-up). The PostgreSQL database is emptied: do not point
 --postgres-url at a database in use.
 """
 
@@ -41,6 +42,7 @@ from tests.faults.harness import ACK, BotProcess, bot_env, prepare  # noqa: E402
 
 RESIDENTS, FIRST_CHAT = 500, 30_000
 STEP_SECONDS, TARGET_P99 = 20.0, 1.0
+RATES = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 BEIJING_12345_PER_SECOND = 21_000_000 / (365 * 24 * 3600)  # 2023: 21 million requests
 TELEGRAM_PER_SECOND = 30
 
@@ -136,18 +138,17 @@ def measure(url: str, minutes: float, folder: Path) -> Figures:
         try:
             fake.wait_for_sync(lambda call: call.method == "getUpdates", timeout=60)
             load = Load(fake)
-            load.run(1.0, 10.0)  # warm-up: the classifier and jieba load on the first complaint
+            load.run(2.0, 20.0)  # warm-up: the classifier and jieba load on the first complaint
             load.latencies.clear()
-            best, rate = 0.5, 1.0
-            while rate <= 256:
+            best = 0.5
+            for rate in RATES:
                 p99, offered, acked = step(load, rate, STEP_SECONDS)
-                print(
-                    f"  {rate:6.1f} complaints/s: p99 {p99 * 1000:6.0f} ms, {acked}/{offered} acknowledged",
-                    flush=True,
-                )
+                if p99 >= TARGET_P99 or acked < offered:  # one outlier is not a verdict: again
+                    p99, offered, acked = step(load, rate, STEP_SECONDS)
+                print(f"  {rate:5.1f} complaints/s: p99 {p99 * 1000:6.0f} ms, {acked}/{offered} acknowledged", flush=True)  # fmt: skip
                 if p99 >= TARGET_P99 or acked < offered:
                     break
-                best, rate = rate, rate * 2
+                best = rate
             sent_before = len(fake.sent_messages())
             held = Load(fake, cursor=len(fake.state.sent))
             samples: list[tuple[float, float]] = []
