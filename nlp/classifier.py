@@ -10,7 +10,6 @@ set has it) with the alternatives, so the bot can ask the resident to choose.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -136,16 +135,6 @@ class Classification:
         }
 
 
-def softmax(scores: Sequence[float], sharpness: float = 1.0) -> list[float]:
-    """Probabilities from scores."""
-    if not scores:
-        return []
-    top = max(scores)
-    exps = [math.exp(sharpness * (value - top)) for value in scores]
-    total = sum(exps)
-    return [value / total for value in exps]
-
-
 class Classifier:
     """A taxonomy (and optionally a learned model) ready to classify messages."""
 
@@ -169,6 +158,13 @@ class Classifier:
         self._blend = model is not None and set(model.labels) <= set(codes)
         self.labels: tuple[str, ...] = model.labels if model and not self._blend else codes
         """The labels this classifier answers with."""
+        self._aligned = model is not None and set(model.labels) == set(codes)
+        """Blending a model of exactly the taxonomy's codes: scores are kept in the model's order
+        of labels, so its sums need no reordering."""
+        if self._aligned and model is not None:
+            codes = model.labels
+        self._order = codes if self._blend else self.labels
+        """The labels in the order of the score lists."""
         self._position = {code: i for i, code in enumerate(codes)}
         self._names = {c.code: c.label for c in self.taxonomy.categories}
         learned_at = {label: i for i, label in enumerate(model.labels)} if model else {}
@@ -183,24 +179,36 @@ class Classifier:
             scores[position[hit.category]] += -0.5 * hit.weight if hit.negated else hit.weight
         return scores
 
-    def _probabilities(self, hits: list[Hit], terms: Terms) -> tuple[list[float], float]:
-        """Curated keyword scores plus learned scores (a product of experts), softmaxed;
-        in the order of :attr:`labels`."""
-        if self.model is None:
-            return softmax(self._curated_scores(hits), SHARPNESS), 0.0
-        learned, scale = self.model.score_list(terms)
+    def _logits(self, hits: list[Hit], terms: Terms) -> tuple[list[float], float, float]:
+        """Scores before the softmax (in the order of :attr:`_order`), the softmax sharpness,
+        and the scale that was applied to the learned term weights. With a model over the
+        taxonomy's codes, curated keyword scores and learned scores are added (a product of
+        experts)."""
+        model = self.model
+        if model is None:
+            return self._curated_scores(hits), SHARPNESS, 0.0
         if not self._blend:
-            return softmax(learned), scale
-        weight = self.model.curated_weight
-        centre = sum(learned) / len(learned)
+            learned, scale = model.score_list(terms)
+            return learned, 1.0, scale
         curated = self._curated_scores(hits)
-        probabilities = softmax(
-            [
-                weight * value + (learned[at] if at >= 0 else centre)
-                for value, at in zip(curated, self._learned_at, strict=True)
-            ]
-        )
-        return probabilities, scale
+        weight = model.curated_weight
+        if self._aligned:
+            totals, scale = model.totals(terms)
+            bias = model.bias_list
+            if totals is None:
+                return [weight * c + b for c, b in zip(curated, bias, strict=True)], 1.0, 0.0
+            return (
+                [weight * c + b + t * scale for c, b, t in zip(curated, bias, totals, strict=True)],
+                1.0,
+                scale,
+            )
+        learned, scale = model.score_list(terms)
+        centre = sum(learned) / len(learned)
+        blended = [
+            weight * value + (learned[at] if at >= 0 else centre)
+            for value, at in zip(curated, self._learned_at, strict=True)
+        ]
+        return blended, 1.0, scale
 
     def classify(self, text: str) -> Classification:
         """Classify one message; never raises on content or size."""
@@ -209,9 +217,13 @@ class Classifier:
         hits = self.lexicon.hits(words, starts)
         model = self.model
         terms = NO_TERMS if model is None else list(dict.fromkeys(words))
-        probabilities, scale = self._probabilities(hits, terms)
-        labels = self.labels
-        order = sorted(range(len(labels)), key=probabilities.__getitem__, reverse=True)[:4]
+        logits, sharpness, scale = self._logits(hits, terms)
+        labels = self._order
+        order = sorted(range(len(labels)), key=logits.__getitem__, reverse=True)[:4]
+        top = logits[order[0]]
+        exps = [math.exp(sharpness * (value - top)) for value in logits]
+        total = sum(exps)
+        probabilities = {i: exps[i] / total for i in order}
         best, confidence = labels[order[0]], probabilities[order[0]]
         low = confidence < self.low_confidence or best == OTHER
         alternatives = tuple(

@@ -112,9 +112,10 @@ class KeywordModel:
         self._entries[word] = entry
         return entry
 
-    def score_list(self, distinct: Sequence[str]) -> tuple[list[float], float]:
-        """The score of each label (in ``labels`` order) for a message's distinct tokens, and the
-        scale (1/sqrt(number of terms)) that was applied to the term weights."""
+    def totals(self, distinct: Sequence[str]) -> tuple[list[float] | None, float]:
+        """The summed term weights of each label (in ``labels`` order, without bias or scale)
+        for a message's distinct tokens, and the scale (1/sqrt(number of terms)) that applies to
+        them; ``None`` when no token has a weight."""
         cached = self._entries.get
         rows: list[tuple[float, ...]] = []
         count = 0
@@ -124,9 +125,20 @@ class KeywordModel:
                 rows.append(vector)
             count += terms
         if not rows:
+            return None, 0.0
+        return list(map(sum, zip(*rows, strict=True))), count**-0.5
+
+    @property
+    def bias_list(self) -> list[float]:
+        """The bias of each label, in ``labels`` order."""
+        return self._bias
+
+    def score_list(self, distinct: Sequence[str]) -> tuple[list[float], float]:
+        """The score of each label (in ``labels`` order) for a message's distinct tokens, and the
+        scale (1/sqrt(number of terms)) that was applied to the term weights."""
+        totals, scale = self.totals(distinct)
+        if totals is None:
             return list(self._bias), 0.0
-        scale = count**-0.5
-        totals = map(sum, zip(*rows, strict=True))
         return [b + total * scale for b, total in zip(self._bias, totals, strict=True)], scale
 
     def scores(self, words: Sequence[str]) -> dict[str, float]:
