@@ -11,7 +11,7 @@ from sqlalchemy import Engine as DbEngine
 from bot.community import Community
 from bot.dialogue.engine import Engine
 from bot.domain.calendar import ChinaCalendar
-from bot.service.context import Services, utc_now
+from bot.service.context import DuplicatePolicy, Services, utc_now
 from bot.settings import Settings
 from bot.startup import ensure_community, prepare_database
 from nlp import Classifier, default_classifier
@@ -45,6 +45,9 @@ def build(
     database = prepare_database(settings)
     community = ensure_community(database, settings, now=clock())
     classifier = classifier or default_classifier(settings.nlp_model)
-    services = Services(community, classifier, clock, ChinaCalendar(community.working_hours.days))
+    calendar = ChinaCalendar(community.working_hours.days)
+    services = Services(
+        community, classifier, clock, calendar, DuplicatePolicy.from_settings(settings)
+    )
     factory = uow_factory(database)
     return App(settings, database, factory, services, Engine(factory, services, channel))

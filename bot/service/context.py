@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
 from bot.community import Community
 from bot.domain.calendar import IsWorkday
 from nlp import Classification, Classifier
+from nlp.similarity import DEFAULT_THRESHOLD
 from storage import repositories as repo
 from storage.enums import OutboxKind
 
@@ -20,6 +21,24 @@ Buttons = list[list[dict[str, str]]]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+DEFAULT_DUPLICATE_WINDOW_HOURS = 168.0
+
+
+@dataclass(frozen=True)
+class DuplicatePolicy:
+    """How far back to look for the same problem and how alike two reports must be."""
+
+    window: timedelta = timedelta(hours=DEFAULT_DUPLICATE_WINDOW_HOURS)
+    threshold: float = DEFAULT_THRESHOLD
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DuplicatePolicy:
+        return cls(timedelta(hours=settings.duplicate_window_hours), settings.duplicate_threshold)
 
 
 @dataclass
@@ -32,6 +51,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     is_workday: IsWorkday | None = None
     """Which days are working days (China's holidays and 调休); weekdays only when None."""
+    duplicates: DuplicatePolicy = field(default_factory=DuplicatePolicy)
 
     def classify(self, text: str) -> Classification:
         """Classify a complaint (the classifier must have been given)."""

@@ -10,45 +10,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.domain.permissions import Actor, ActorRole
-from bot.service.context import Mailer, Services
+from bot.service.context import DuplicatePolicy, Mailer, Services
 from bot.service.notices import tell_followers
 from bot.service.reminders import schedule
 from bot.service.tickets import record_event
 from bot.texts import text
-from nlp.similarity import DEFAULT_THRESHOLD, Similarity, default_similarity
+from nlp.similarity import Similarity, default_similarity
 from storage import repositories as repo
 from storage.enums import OPEN_STATUSES, TicketStatus
 from storage.models import Resident, StaffMember, Ticket
 from storage.repositories import followers
 
-if TYPE_CHECKING:
-    from bot.settings import Settings
-
 SHARED_CATEGORIES = frozenset(
     {"environment", "noise", "street_order", "fire_safety", "housing_infra", "public_security"}
 )
-DEFAULT_WINDOW_HOURS = 168.0
-
-
-@dataclass(frozen=True)
-class DuplicatePolicy:
-    """How far back to look and how alike two reports must be."""
-
-    window: timedelta = timedelta(hours=DEFAULT_WINDOW_HOURS)
-    threshold: float = DEFAULT_THRESHOLD
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> DuplicatePolicy:
-        return cls(timedelta(hours=settings.duplicate_window_hours), settings.duplicate_threshold)
 
 
 def policy(services: Services) -> DuplicatePolicy:
-    """The policy the composition root gave ``services`` (the defaults until it gives one)."""
-    given = getattr(services, "duplicates", None)
-    return given if isinstance(given, DuplicatePolicy) else DuplicatePolicy()
+    """The window and threshold the composition root gave ``services``."""
+    return services.duplicates
 
 
 def similarity(services: Services) -> Similarity:

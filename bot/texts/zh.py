@@ -98,7 +98,12 @@ ZH: dict[str, str] = {
         "直接发文字或照片反映问题，可以发位置。\n/my 我的问题\n/cancel 取消当前操作\n"
         "/lang 切换语言\n/start 重新设置住址"
     ),
-    "help_staff": "/tasks 我的待办\n/my 我的问题\n/cancel 取消当前操作\n主任可用 /invite 姓名 生成邀请码",
+    "help_staff": (
+        "/tasks 我的待办\n/my 我的问题\n/cancel 取消当前操作\n"
+        "/merge 重复单号 保留单号 合并同一问题，/unmerge 单号 撤销合并\n"
+        "网格长和主任：/stats 统计\n"
+        "主任：/report 周报图  /export 导出表格  /invite 姓名 生成邀请码"
+    ),
     "lang_switched": "已切换为中文。",
     # reminders
     "clock_sign_off": "签收",

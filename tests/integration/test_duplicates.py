@@ -171,6 +171,6 @@ def test_the_window_and_threshold_come_from_the_settings(world: World) -> None:
     settings = Settings(duplicate_window_hours=0, duplicate_threshold=0.5)
     policy = DuplicatePolicy.from_settings(settings)
     assert policy.window == timedelta(0) and policy.threshold == 0.5
-    world.app.services.duplicates = policy  # type: ignore[attr-defined]
+    world.app.services.duplicates = policy
     _, bob = alice_then_bob(world)
     assert "已经有人反映" not in bob.last
