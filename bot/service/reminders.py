@@ -18,7 +18,7 @@ from bot.domain.permissions import Actor, ActorRole
 from bot.domain.reminders import CLOSE_AFTER, Clock, Step, after_quiet_hours, decide, ladder_times
 from bot.service.assignment import leader_and_chair
 from bot.service.context import Mailer, Services
-from bot.service.notices import category_label, local_time, staff_title
+from bot.service.notices import category_label, local_time, staff_title, tell_followers
 from bot.texts import text
 from storage import repositories as repo
 from storage.enums import ActorKind, TicketStatus
@@ -141,6 +141,7 @@ def _send_step(
                 who=staff_title(targets[0]),
             )
             mailer.send(reporter.chat_id, body, ticket_id=ticket.id)
+        tell_followers(mailer, ticket, "follower_escalated", who=staff_title(targets[0]))
     return sent
 
 

@@ -14,6 +14,7 @@ ZH: dict[str, str] = {
     "dup_follow_gone": "{code} 刚刚办结了，您的问题单独登记。",
     # followers
     "dup_follower_status": "您关注的问题 {code} 状态更新：{status}。",
+    "follower_escalated": "您关注的问题 {code} 已超时，已请{who}督办。",
     "dup_follower_resolved": "您关注的问题 {code} 已办结：{note}\n欢迎给处理结果打分（1 最差，5 最好）：",
     "dup_follower_closed": "您关注的问题 {code} 已关闭。谢谢！",
     "dup_follower_reopened": "您关注的问题 {code} 没有解决，已重新处理。",
@@ -47,6 +48,7 @@ EN: dict[str, str] = {
     "dup_followed": "Done: you follow {code} and will get its updates.",
     "dup_follow_gone": "{code} was just resolved; your report is registered on its own.",
     "dup_follower_status": "The report you follow, {code}, is now: {status}.",
+    "follower_escalated": "The report you follow, {code}, is overdue; {who} has been asked to step in.",
     "dup_follower_resolved": "The report you follow, {code}, was resolved: {note}\nPlease rate the result (1 worst, 5 best):",
     "dup_follower_closed": "The report you follow, {code}, is closed. Thank you!",
     "dup_follower_reopened": "The report you follow, {code}, was not solved and is being handled again.",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import select
 
 from bot.service.duplicates import DuplicatePolicy
+from bot.service.reminders import sweep
 from bot.settings import Settings
 from storage import repositories as repo
 from storage.enums import TicketStatus
@@ -174,3 +175,17 @@ def test_the_window_and_threshold_come_from_the_settings(world: World) -> None:
     world.app.services.duplicates = policy
     _, bob = alice_then_bob(world)
     assert "已经有人反映" not in bob.last
+
+
+def test_followers_hear_when_an_overdue_ticket_goes_to_the_leader_or_chair(world: World) -> None:
+    world.staff("刘志强", 5002)  # the grid leader and the chair read Telegram
+    world.staff("田淑芬", 5003)
+    _, bob = alice_then_bob(world, "关注")
+    ticket = world.tickets()[0]
+    assert ticket.signoff_due_at is not None
+    later = ticket.signoff_due_at + timedelta(days=1)  # every step of the ladder has passed
+    with world.app.uow_factory() as uow:
+        sweep(uow.session, world.app.services, now=later)
+        uow.commit()
+    world.deliver_all(later)
+    assert "您关注的问题 F-000001 已超时" in bob.last
