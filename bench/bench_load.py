@@ -149,6 +149,10 @@ def measure(url: str, minutes: float, folder: Path) -> Figures:
                 if p99 >= TARGET_P99 or acked < offered:
                     break
                 best = rate
+            settle = time.monotonic() + 120  # the failing step's backlog must not spill over
+            while load.waiting and time.monotonic() < settle:
+                load.read()
+                time.sleep(0.05)
             sent_before = len(fake.sent_messages())
             held = Load(fake, cursor=len(fake.state.sent))
             samples: list[tuple[float, float]] = []
