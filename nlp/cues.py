@@ -116,7 +116,8 @@ def _contained(word: str, vocabulary: Collection[str]) -> str | None:
         return word
     if word in NOT_DANGER or len(word) < 3:
         return None
-    for size in range(len(word) - 1, 1, -1):
+    longest = max(map(len, vocabulary), default=0)  # a long word costs no more than a short one
+    for size in range(min(len(word) - 1, longest), 1, -1):
         for offset in range(len(word) - size + 1):
             if word[offset : offset + size] in vocabulary:
                 return word[offset : offset + size]

@@ -50,6 +50,7 @@ class Lexicon:
         heads = {p for group in self.phrases.values() for phrase, _, _ in group for p in phrase}
         self.known = frozenset(self.terms) | heads
         self.prefixes = frozenset(w[:n] for w in self.known for n in range(1, len(w)))
+        self.longest = max(map(len, self.known), default=0)
         self._inner: dict[str, tuple[str, int] | None] = {}
 
     def _inner_term(self, word: str) -> tuple[str, int] | None:
@@ -57,7 +58,7 @@ class Lexicon:
         if word not in self._inner:
             if len(self._inner) > 50_000:
                 self._inner.clear()
-            self._inner[word] = _longest_inside(word, self.known)
+            self._inner[word] = _longest_inside(word, self.known, self.longest)
         return self._inner[word]
 
     def _matches(self, words: Sequence[str], starts: Sequence[int]) -> list[_Match]:
@@ -116,8 +117,8 @@ class Lexicon:
         return result
 
 
-def _longest_inside(word: str, known: Collection[str]) -> tuple[str, int] | None:
-    for size in range(len(word) - 1, 1, -1):
+def _longest_inside(word: str, known: Collection[str], longest: int) -> tuple[str, int] | None:
+    for size in range(min(len(word) - 1, longest), 1, -1):
         for offset in range(len(word) - size + 1):
             if word[offset : offset + size] in known:
                 return word[offset : offset + size], offset

@@ -24,14 +24,14 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000, echo: bool = False) 
     """Create an engine for `url`; SQLite gets its pragmas and `BEGIN IMMEDIATE`."""
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(parsed, pool_pre_ping=True, echo=echo)
+        return sa.create_engine(parsed, pool_pre_ping=True, echo=echo, hide_parameters=True)
     memory = parsed.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if memory:
         kwargs["poolclass"] = StaticPool  # one shared connection, or each would be empty
     else:
         Path(parsed.database or "").expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(parsed, echo=echo, **kwargs)
+    engine = sa.create_engine(parsed, echo=echo, hide_parameters=True, **kwargs)
     _configure_sqlite(engine, busy_timeout_ms=busy_timeout_ms)
     return engine
 

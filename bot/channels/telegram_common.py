@@ -12,8 +12,8 @@ from bot.dialogue.events import Action, Answer, Edit, Incoming, Kind
 from bot.texts import text
 
 CHANNEL = "telegram"
-RESIDENT_COMMANDS = ("start", "my", "help", "cancel", "lang")
-STAFF_COMMANDS = ("tasks", "my", "join", "help", "cancel")
+RESIDENT_COMMANDS = ("start", "my", "help", "cancel", "lang", "forget")
+STAFF_COMMANDS = ("tasks", "my", "join", "stats", "help", "cancel")
 
 
 def command_menu(names: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -45,6 +45,7 @@ def webhook_app(secret: str, path: str, feed: Feed) -> web.Application:
             log.warning("webhook: refused a body that is not JSON")
             return web.Response(status=400, text="not json")
         if not isinstance(update, dict) or "update_id" not in update:
+            log.warning("webhook: refused JSON that is not an update")
             return web.Response(status=400, text="not an update")
         await feed(update)
         return web.Response(text="ok")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.dialogue.events import Action, Answer, Edit, Incoming, Kind, Send
 from bot.dialogue.flows import (
@@ -133,6 +134,15 @@ def dispatch(turn: Turn) -> None:
         complaint.on_message(turn)
 
 
+def without_nul(event: Incoming) -> Incoming:
+    """The event with NUL characters dropped from what people typed: PostgreSQL cannot store
+    them, and they carry no meaning."""
+    if "\x00" not in event.text and "\x00" not in (event.display_name or ""):
+        return event
+    name = event.display_name.replace("\x00", "") if event.display_name else event.display_name
+    return replace(event, text=event.text.replace("\x00", ""), display_name=name)
+
+
 class Engine:
     """Turns incoming events into actions; the same engine serves every channel."""
 
@@ -145,6 +155,7 @@ class Engine:
 
     def handle(self, event: Incoming) -> list[Action]:
         """Process one event; never raises (the person gets an apology instead)."""
+        event = without_nul(event)
         try:
             return run_in_transaction(self.uow_factory, lambda uow: self._turn(uow, event))
         except Exception:

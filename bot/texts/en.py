@@ -44,6 +44,6 @@ EN: dict[str, str] = {
     "already_done": "Already done",
     "unknown_command": "Unknown command. Send /help.",
     "error": "Sorry, something went wrong. Your message is safe; please try again later.",
-    "help_resident": "Send text or a photo to report.\n/my your reports\n/cancel\n/lang language",
+    "help_resident": "Send text or a photo to report.\n/my your reports\n/cancel\n/lang language\n/forget erase my data",
     "lang_switched": "Switched to English.",
 }

@@ -96,7 +96,7 @@ ZH: dict[str, str] = {
     "error": "抱歉，系统出了点问题，您的消息没有丢，请稍后再试。",
     "help_resident": (
         "直接发文字或照片反映问题，可以发位置。\n/my 我的问题\n/cancel 取消当前操作\n"
-        "/lang 切换语言\n/start 重新设置住址"
+        "/lang 切换语言\n/start 重新设置住址\n/forget 删除我的个人信息"
     ),
     "help_staff": (
         "/tasks 我的待办\n/my 我的问题\n/cancel 取消当前操作\n"
@@ -128,6 +128,8 @@ ZH: dict[str, str] = {
     "cmd_lang": "切换语言",
     "cmd_tasks": "我的待办任务",
     "cmd_join": "用邀请码绑定工作账号",
+    "cmd_forget": "删除我的个人信息",
+    "cmd_stats": "统计（主任和网格长）",
     "no_token": (
         "没有设置 Telegram 机器人令牌。请在 Telegram 里找 @BotFather 创建机器人，"
         "然后 export TELEGRAM_BOT_TOKEN=令牌 再运行。现在先打开控制台（gridvoice console 不需要令牌）。"

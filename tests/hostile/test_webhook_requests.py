@@ -96,7 +96,6 @@ async def test_other_methods_and_paths_are_refused(server: Server) -> None:
 
 
 @pytest.mark.parametrize("body", [b"[1, 2]", b'"update_id"', b"null", b'{"x": 1}'])
-@pytest.mark.xfail(strict=True, reason="bug: bot/channels/webhook.py refuses these without a log")
 async def test_json_that_is_not_an_update_is_refused_and_logged(
     server: Server, caplog: pytest.LogCaptureFixture, body: bytes
 ) -> None:

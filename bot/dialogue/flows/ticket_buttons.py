@@ -6,6 +6,9 @@ permission and life-cycle checks of the service run on every press.
 
 from __future__ import annotations
 
+import logging
+import re
+
 from bot.dialogue.turn import Turn
 from bot.domain.lifecycle import Action
 from bot.service.actions import act, check
@@ -30,10 +33,16 @@ DONE_TEXT = {
 }
 
 
+log = logging.getLogger(__name__)
+
+_TICKET_ID = re.compile("[0-9]{1,9}")
+"""A ticket id as buttons carry it: ASCII digits that fit every database's integer."""
+
+
 def parse(data: str) -> tuple[Action, int, str] | None:
     """``t:accept:12`` → (ACCEPT, 12, ""); anything malformed → None."""
     parts = data.split(":")
-    if len(parts) not in (3, 4) or parts[0] != "t" or not parts[2].isdigit():
+    if len(parts) not in (3, 4) or parts[0] != "t" or not _TICKET_ID.fullmatch(parts[2]):
         return None
     try:
         action = Action(parts[1])
@@ -47,7 +56,7 @@ def on_button(turn: Turn) -> None:
     parsed = parse(turn.event.data)
     ticket = turn.session.get(Ticket, parsed[1]) if parsed else None
     if parsed is None or ticket is None:
-        turn.answer("not_allowed")
+        refuse(turn, "not_allowed", None)
         return
     action, _, value = parsed
     if action == Action.RECATEGORISE and not value:
@@ -56,25 +65,38 @@ def on_button(turn: Turn) -> None:
     if action in NEEDS_NOTE:
         refusal = check(turn.actor, action, ticket)
         if refusal:
-            turn.answer(refusal)
+            refuse(turn, refusal, ticket)
             return
         turn.answer()
         turn.reply(NEEDS_NOTE[action])
         turn.go(NOTE, action=action.value, ticket_id=ticket.id)
         return
-    rating = int(value) if action == Action.RATE and value.isdigit() else None
+    rating = int(value) if action == Action.RATE and value in ("1", "2", "3", "4", "5") else None
     category = value if action == Action.RECATEGORISE and value in DEFAULT_CODES else None
     if action == Action.RECATEGORISE and category is None:
-        turn.answer("not_allowed")
+        refuse(turn, "not_allowed", ticket)
         return
     apply(turn, ticket, action, rating=rating, category=category)
+
+
+def refuse(turn: Turn, reason: str, ticket: Ticket | None) -> None:
+    """Answer a press that changes nothing, and log it (pseudonymous ids only)."""
+    actor = turn.actor
+    log.info(
+        "ticket button refused (%s): %s %s on ticket %s",
+        reason,
+        actor.role.value,
+        actor.id,
+        ticket.id if ticket else "-",
+    )
+    turn.answer(reason)
 
 
 def ask_category(turn: Turn, ticket: Ticket) -> None:
     """Staff correct a category: check they may, then offer the categories."""
     refusal = check(turn.actor, Action.RECATEGORISE, ticket)
     if refusal:
-        turn.answer(refusal)
+        refuse(turn, refusal, ticket)
         return
     turn.answer()
     turn.reply("choose_category", category_buttons(f"t:recategorise:{ticket.id}:"))
@@ -117,7 +139,7 @@ def apply(
         category=category,
     )
     if not outcome.ok:
-        turn.answer(outcome.reason)
+        refuse(turn, outcome.reason, ticket)
         if turn.event.kind.value != "button":
             turn.reply(outcome.reason)
         return
