@@ -141,6 +141,10 @@ def corpus_texts() -> list[str]:
     return texts
 
 
+PROFILES_KEPT = 10_000
+"""Profiles remembered (about 2 KB each) before the memory is emptied and starts again."""
+
+
 class Similarity:
     """Compares messages; document frequencies are counted lazily on first use (thread-safe)."""
 
@@ -152,6 +156,7 @@ class Similarity:
         self._idf: dict[str, float] | None = None
         self._unknown = 1.0
         self._lock = threading.Lock()
+        self._profiles: dict[tuple[str, str | None], Profile] = {}
 
     def _words(self, text: str) -> list[str]:
         kept = (
@@ -185,7 +190,17 @@ class Similarity:
         return self
 
     def profile(self, text: str, place: str | None = None) -> Profile:
-        """The comparable form of ``text``; ``place`` (a recognised place name) is left out."""
+        """The comparable form of ``text``; ``place`` (a recognised place name) is left out.
+        Remembered: the open tickets of a grid are compared with every new report."""
+        key = (text, place)
+        found = self._profiles.get(key)
+        if found is None:
+            if len(self._profiles) >= PROFILES_KEPT:
+                self._profiles.clear()
+            found = self._profiles[key] = self._profile(text, place)
+        return found
+
+    def _profile(self, text: str, place: str | None) -> Profile:
         idf, clean = self._weights(), normalize(text)
         if place:
             clean = clean.replace(normalize(place), " ")
