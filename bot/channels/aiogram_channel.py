@@ -169,10 +169,13 @@ class AiogramChannel:
         """Process one update received by the webhook server."""
         await self.dispatcher.feed_raw_update(self.bot, data)
 
-    async def stop(self) -> None:
-        """Stop taking updates, finish the one in hand, close the session."""
+    async def stop_updates(self) -> None:
+        """Stop taking updates and finish the one in hand (sending still works)."""
         if self._polling is not None:
             with contextlib.suppress(RuntimeError):  # polling had not started yet
                 await self.dispatcher.stop_polling()
             await asyncio.gather(self._polling, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Close the session (after the outbox was flushed)."""
         await self.bot.session.close()

@@ -224,11 +224,14 @@ class PtbChannel:
         if update is not None:
             await self.application.process_update(update)
 
-    async def stop(self) -> None:
-        """Stop taking updates, finish those in hand, close the connections."""
+    async def stop_updates(self) -> None:
+        """Stop taking updates and finish those in hand (sending still works)."""
         if self._polling is not None:
             self._stopping.set()
             await asyncio.gather(self._polling, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Close the connections (after the outbox was flushed)."""
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()

@@ -40,7 +40,9 @@ class Channel(Protocol):
 
     async def feed(self, data: dict[str, Any]) -> None: ...
 
-    async def stop(self) -> None: ...
+    async def stop_updates(self) -> None: ...
+
+    async def close(self) -> None: ...
 
 
 def staff_chats(app: App) -> list[int]:
@@ -107,9 +109,10 @@ async def serve(app: App, framework: str, stop: asyncio.Event, *, poll_timeout: 
         scheduler.shutdown(wait=False)
         if server is not None:
             await server.cleanup()
-        await channel.stop()
+        await channel.stop_updates()
         sender_stop.set()
-        await delivering
+        await delivering  # the last flush, while the connections are still open
+        await channel.close()
         log.info("outbox delivered; bye")
 
 

@@ -141,17 +141,21 @@ def mark_failed(
     message_id: int,
     error: str,
     now: datetime,
-    max_attempts: int = 5,
-    base_delay: timedelta = timedelta(seconds=30),
+    give_up_after: timedelta = timedelta(hours=24),
+    base_delay: timedelta = timedelta(seconds=2),
+    max_delay: timedelta = timedelta(minutes=5),
 ) -> None:
-    """Record a failed delivery: retry later with exponential backoff, or give up."""
+    """Record a failed delivery (network trouble, a server error): retry with exponential
+    backoff up to ``max_delay`` apart, and give up only once the message is ``give_up_after``
+    old, so an outage of Telegram loses nothing."""
     message = session.get_one(OutboxMessage, message_id)
     message.last_error = error[:2000]
-    if message.attempts >= max_attempts:
+    if now - message.created_at >= give_up_after:
         message.status = OutboxStatus.FAILED
     else:
         message.status = OutboxStatus.PENDING
-        message.next_attempt_at = now + base_delay * 2 ** max(message.attempts - 1, 0)
+        backoff = base_delay * 2 ** min(max(message.attempts - 1, 0), 20)
+        message.next_attempt_at = now + min(backoff, max_delay)
     session.flush()
 
 

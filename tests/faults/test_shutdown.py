@@ -10,8 +10,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.faults.faulty_telegram import FaultyTelegramThread, Trouble
 from tests.faults.harness import (
     FIRST_CHAT,
@@ -26,11 +24,6 @@ RESIDENTS = 20
 URGENT = "楼道里有人给电动车飞线充电，冒火花了！"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="telegram_runner.serve closes the channel (PTB application.shutdown) before the "
-    "outbox sender's last flush: every send fails with 'HTTPXRequest is not initialized'",
-)
 def test_sigterm_delivers_what_the_outbox_holds_before_exit(
     sqlite_url: str, community: Path, tmp_path: Path
 ) -> None:

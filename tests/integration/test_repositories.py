@@ -158,17 +158,19 @@ def test_claimed_outbox_messages_are_hidden_then_sent_or_retried(
         assert repo.claim_pending_outbox(uow.session, now=now, limit=10) == []
         assert first.id is not None and second.id is not None
         repo.mark_sent(uow.session, message_id=first.id, now=now)
-        repo.mark_failed(
-            uow.session, message_id=second.id, error="timeout", now=now, max_attempts=2
-        )
+        repo.mark_failed(uow.session, message_id=second.id, error="timeout", now=now)
         uow.commit()
 
     with uow_factory() as uow:
         assert repo.claim_pending_outbox(uow.session, now=now, limit=10) == []
         retry = repo.claim_pending_outbox(uow.session, now=now + timedelta(minutes=1), limit=10)
         assert [(m.id, m.attempts, m.buttons) for m in retry] == [(second.id, 2, None)]
+        later = now + timedelta(hours=23)  # still retried: an outage loses nothing
+        repo.mark_failed(uow.session, message_id=second.id, error="timeout", now=later)
+        assert retry[0].status == OutboxStatus.PENDING
+        assert retry[0].next_attempt_at <= later + timedelta(minutes=5)
         repo.mark_failed(
-            uow.session, message_id=second.id, error="timeout", now=now, max_attempts=2
+            uow.session, message_id=second.id, error="timeout", now=now + timedelta(hours=24)
         )
         uow.commit()
     with uow_factory() as uow:
