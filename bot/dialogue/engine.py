@@ -159,11 +159,26 @@ class Engine:
         try:
             return run_in_transaction(self.uow_factory, lambda uow: self._turn(uow, event))
         except Exception:
-            log.exception("event failed: kind=%s chat=%s", event.kind, event.chat_id)
-            fallback: list[Action] = [Send(event.chat_id, text("error"))]
+            log.exception("event failed: kind=%s", event.kind)
+            fallback: list[Action] = [self._apologise(event.chat_id)]
             if event.kind == Kind.BUTTON:
                 fallback.append(Answer(text("error")))
             return fallback
+
+    def _apologise(self, chat_id: int) -> Send:
+        """Queue the apology in a transaction of its own, so the outbox delivers it (best effort:
+        the database may be what failed)."""
+        apology = text("error")
+        try:
+            with self.uow_factory() as uow:
+                queued = repo.enqueue_message(
+                    uow.session, chat_id=chat_id, text=apology, now=self.services.clock()
+                )
+                uow.commit()
+                return Send(chat_id, apology, outbox_id=queued.id)
+        except Exception:
+            log.exception("the apology could not be queued either")
+            return Send(chat_id, apology)
 
     def _turn(self, uow: UnitOfWork, event: Incoming) -> list[Action]:
         session, now = uow.session, self.services.clock()

@@ -43,7 +43,7 @@ EN: dict[str, str] = {
     "not_allowed": "Not allowed",
     "already_done": "Already done",
     "unknown_command": "Unknown command. Send /help.",
-    "error": "Sorry, something went wrong. Your message is safe; please try again later.",
+    "error": "Sorry, something went wrong and that message was not handled. Please send it again in a moment.",
     "help_resident": "Send text or a photo to report.\n/my your reports\n/cancel\n/lang language\n/forget erase my data",
     "lang_switched": "Switched to English.",
 }
