@@ -8,6 +8,8 @@ the system temp directory).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import tempfile
@@ -56,6 +58,17 @@ def community_dictionary_path() -> Path:
     return Path(str(resources.files("nlp") / "data" / COMMUNITY_DICTIONARY))
 
 
+def _save_atomically(path: Path, content: str) -> None:
+    """Write ``content`` to ``path`` through a temporary file (readers never see half of it);
+    a cache that cannot be written is only slower next time."""
+    try:
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(content, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        logging.getLogger(__name__).debug("could not save %s", path, exc_info=True)
+
+
 class Segmenter:
     """Splits simplified Chinese text into :class:`Token` s; extra words are never split."""
 
@@ -72,6 +85,26 @@ class Segmenter:
         jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
         tokenizer.tmp_dir = str(cache_dir())
+        saved = cache_dir() / f"segmenter-{self._fingerprint(jieba.__version__)}.json"
+        try:
+            tokenizer.FREQ, tokenizer.total = json.loads(saved.read_text(encoding="utf-8"))
+            tokenizer.initialized = True
+            return tokenizer
+        except (OSError, ValueError, TypeError):
+            pass  # not saved yet (or damaged): build it and save it
+        tokenizer = self._build(tokenizer)
+        _save_atomically(saved, json.dumps([tokenizer.FREQ, tokenizer.total], ensure_ascii=False))
+        return tokenizer
+
+    def _fingerprint(self, jieba_version: str) -> str:
+        """What the finished dictionary depends on: jieba, the community dictionary, the words."""
+        digest = hashlib.sha256(jieba_version.encode())
+        digest.update(community_dictionary_path().read_bytes())
+        digest.update("\n".join(self._extra_words).encode())
+        return digest.hexdigest()[:16]
+
+    def _build(self, tokenizer: Any) -> Any:
+        """jieba's dictionary, the community dictionary and the extra words (about 2 s)."""
         tokenizer.initialize()
         with community_dictionary_path().open("rb") as dictionary:
             tokenizer.load_userdict(dictionary)

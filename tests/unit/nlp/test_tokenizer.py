@@ -42,3 +42,17 @@ def test_cache_directory_comes_from_the_environment(
     monkeypatch.setenv("GRIDVOICE_CACHE_DIR", str(tmp_path / "cache"))
     assert cache_dir() == tmp_path / "cache"
     assert (tmp_path / "cache").is_dir()
+
+
+def test_the_finished_dictionary_is_saved_once_and_read_back_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRIDVOICE_CACHE_DIR", str(tmp_path))
+    text = "楼道里电动车飞线充电，占道经营的小吃街油烟很大"
+    built = Segmenter(["飞线充电"])
+    expected = built.words(text)
+    [saved] = tmp_path.glob("segmenter-*.json")
+    assert Segmenter(["飞线充电"]).words(text) == expected  # read from the saved file
+    saved.write_text("[not json", encoding="utf-8")  # damaged: built again, not trusted
+    assert Segmenter(["飞线充电"]).words(text) == expected
+    assert "飞线充电" in expected
