@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from sqlmodel import Session, col, select
 
+from bot.committee.stats import on_time
 from bot.open311.mapping import redact, role_label
 from bot.service.notices import category_label, status_name
 from bot.texts import text
@@ -67,15 +68,6 @@ class Selection:
 
 def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("是" if value else "否")
-
-
-def on_time(done: datetime | None, due: datetime | None, now: datetime) -> bool | None:
-    """True/False once decided (done, or the deadline passed), None while it may still be met."""
-    if due is None:
-        return None
-    if done is not None:
-        return done <= due
-    return False if due < now else None
 
 
 def _tickets(session: Session, selection: Selection) -> list[tuple[Ticket, Grid | None]]:

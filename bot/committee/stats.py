@@ -107,13 +107,13 @@ def is_overdue(row: TicketRow, now: datetime) -> bool:
     return due is not None and due < now
 
 
-def _decided(done: datetime | None, due: datetime | None, now: datetime) -> tuple[bool, bool]:
-    """(decided, on time) for one deadline."""
+def on_time(done: datetime | None, due: datetime | None, now: datetime) -> bool | None:
+    """True/False once decided (done, or the deadline passed), None while it may still be met."""
     if due is None:
-        return False, False
+        return None
     if done is not None:
-        return True, done <= due
-    return due < now, False
+        return done <= due
+    return False if due < now else None
 
 
 def figures(rows: Iterable[TicketRow], now: datetime) -> ServiceFigures:
@@ -133,9 +133,9 @@ def figures(rows: Iterable[TicketRow], now: datetime) -> ServiceFigures:
             ("signoff", row.accepted_at, row.signoff_due_at),
             ("resolve", row.resolved_at, row.resolve_due_at),
         ):
-            decided, on_time = _decided(done, due, now)
-            counts[f"{step}_decided"] += decided
-            counts[f"{step}_on_time"] += on_time
+            met = on_time(done, due, now)
+            counts[f"{step}_decided"] += met is not None
+            counts[f"{step}_on_time"] += met is True
         if row.accepted_at is not None:
             signoff_hours.append((row.accepted_at - row.created_at).total_seconds() / _HOUR)
         if row.resolved_at is not None:
