@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 from sqlmodel import Session, col, select
 
 from bot.committee.stats import on_time
-from bot.open311.mapping import redact, role_label
+from bot.open311.disclosure import redact, role_label
 from bot.service.notices import category_label, status_name
 from bot.texts import text
 from storage.models import AuditEntry, Grid, Resident, StaffMember, Ticket, TicketEvent

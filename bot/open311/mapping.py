@@ -7,16 +7,15 @@ rounded to 3 decimals (about 100 m), and names, chat ids, staff notes and photos
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.open311.disclosure import redact, role_label
 from bot.open311.schemas import Service, ServiceRequest
 from bot.service.notices import category_label, status_name
-from bot.texts import text
 from nlp import DEFAULT_CODES, load_taxonomy
 from storage.enums import TicketStatus
 from storage.models import StaffMember, Ticket
@@ -24,13 +23,6 @@ from storage.models import StaffMember, Ticket
 COORDINATE_DECIMALS = 3
 """About 110 m of latitude: the block, not the door."""
 CLOSED_STATUSES = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
-MASK = "*"
-_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_PHONE_LIKE = re.compile(r"(?<!\d)(?:\d[\s-]?){6,}\d[Xx]?(?!\d)")
-"""Seven or more digits, possibly split by spaces or dashes: phones, ID and account numbers."""
-_HOUSE_NUMBER = re.compile(
-    r"(?:\d+|[零〇一二两三四五六七八九十百千]+)(?=\s*(?:号楼|号院|号|號|栋|棟|幢|单元|室|层|楼|座))"
-)
 
 
 @dataclass(frozen=True)
@@ -42,13 +34,6 @@ class TicketContext:
     community_name: str
 
 
-def redact(description: str) -> str:
-    """``description`` with phone-like numbers and house numbers masked."""
-    folded = description.translate(_DIGITS)
-    folded = _PHONE_LIKE.sub(MASK * 3, folded)
-    return _HOUSE_NUMBER.sub(MASK, folded)
-
-
 def round_coordinate(value: float | None) -> float | None:
     """A latitude or longitude rounded to the published precision."""
     return None if value is None else round(value, COORDINATE_DECIMALS)
@@ -57,11 +42,6 @@ def round_coordinate(value: float | None) -> float | None:
 def open311_status(status: TicketStatus) -> Literal["open", "closed"]:
     """``closed`` once resolved (reopening makes it ``open`` again), else ``open``."""
     return "closed" if status in CLOSED_STATUSES else "open"
-
-
-def role_label(member: StaffMember) -> str:
-    """The role of a staff member, never their name: 网格长, 社区民警 …"""
-    return text("role_grid_leader") if member.is_grid_leader else text(f"role_{member.role}")
 
 
 def local_iso(moment: datetime, zone: ZoneInfo) -> str:

@@ -8,9 +8,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot.community import find_named_place, locate_address, locate_point
+from bot.open311.disclosure import role_label
 from bot.open311.errors import Open311Problem
 from bot.open311.filters import RequestQuery
-from bot.open311.mapping import CLOSED_STATUSES, TicketContext, role_label, to_request
+from bot.open311.mapping import CLOSED_STATUSES, TicketContext, to_request
 from bot.open311.schemas import NewServiceRequest, ServiceRequest, ServiceRequestCreated
 from bot.service.context import Mailer, Services
 from bot.service.notices import local_time

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.open311.body import form_schema
+from bot.open311.disclosure import redact
 from bot.open311.errors import Open311Problem
 from bot.open311.filters import RequestQuery, parse_query
 from bot.open311.mapping import (
     TicketContext,
     open311_status,
-    redact,
     round_coordinate,
     services,
     to_request,
