@@ -213,8 +213,15 @@ class Similarity:
         first = a if isinstance(a, Profile) else self.profile(a)
         second = b if isinstance(b, Profile) else self.profile(b)
         found = conflict(first.numbers, second.numbers)
-        score = 0.0 if found else overlap(first.chars, second.chars)
-        return Match(round(score, 4), _shared(first, second), found)
+        return Match(self.score(first, second), _shared(first, second), found)
+
+    @staticmethod
+    def score(first: Profile, second: Profile) -> float:
+        """The similarity alone (what :meth:`compare` reports as ``score``), without working
+        out the shared words to show: for scanning many candidates."""
+        if conflict(first.numbers, second.numbers):
+            return 0.0
+        return round(overlap(first.chars, second.chars), 4)
 
 
 def _shared(first: Profile, second: Profile) -> tuple[str, ...]:

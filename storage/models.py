@@ -129,6 +129,8 @@ class Ticket(Base, table=True):
         sa.Index("ix_ticket_grid_id_status", "grid_id", "status"),
         sa.Index("ix_ticket_reporter_id", "reporter_id"),
         sa.Index("ix_ticket_next_reminder_at", "next_reminder_at"),
+        sa.Index("ix_ticket_grid_id_category_created_at", "grid_id", "category", "created_at"),
+        sa.Index("ix_ticket_place_category_created_at", "place", "category", "created_at"),
         sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
     )
 

@@ -233,8 +233,7 @@ class OutboxSender:
 
 
 def _sent_many(uow: UnitOfWork, *, message_ids: list[int], now: datetime) -> None:
-    for message_id in message_ids:
-        repo.mark_sent(uow.session, message_id=message_id, now=now)
+    repo.mark_sent_many(uow.session, message_ids=message_ids, now=now)
 
 
 def _failed(uow: UnitOfWork, *, message_id: int, error: str, now: datetime) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.community import Community
 from storage.models import Grid, StaffMember
@@ -21,9 +21,13 @@ class Assignment:
     reason: str
 
 
-def _active(session: Session, name: str) -> StaffMember | None:
-    statement = select(StaffMember).where(StaffMember.name == name, StaffMember.active)
-    return session.exec(statement).first()
+def _active_by_name(session: Session, names: list[str]) -> dict[str, StaffMember]:
+    """The active staff members called one of ``names``, by name, in one query."""
+    statement = select(StaffMember).where(col(StaffMember.name).in_(names), StaffMember.active)
+    found: dict[str, StaffMember] = {}
+    for member in session.exec(statement.order_by(col(StaffMember.id))):
+        found.setdefault(member.name, member)
+    return found
 
 
 def reachable(member: StaffMember | None) -> bool:
@@ -45,13 +49,14 @@ def choose_assignee(
     if grid is not None:
         chain.append(community.leader_of(grid.code).name)
     chain.append(community.chair().name)
-    members = [m for m in (_active(session, name) for name in dict.fromkeys(chain)) if m]
+    known = _active_by_name(session, [*chain, *decision.informed])
+    members = [known[name] for name in dict.fromkeys(chain) if name in known]
     candidates = [m for m in members if m.id not in exclude] or members
     if not candidates:
         raise LookupError("no active staff member for this ticket: load the community file")
     chosen = next((m for m in candidates if reachable(m)), candidates[0])
     informed = tuple(
-        m for m in (_active(session, n) for n in decision.informed) if m and m.id != chosen.id
+        m for m in (known.get(n) for n in decision.informed) if m and m.id != chosen.id
     )
     skipped = chosen is not candidates[0]
     return Assignment(chosen, informed, not reachable(chosen), skipped, decision.reason)
@@ -62,4 +67,5 @@ def leader_and_chair(
 ) -> list[StaffMember]:
     """The escalation ladder above an assignee: the grid leader, then the chair."""
     names = ([community.leader_of(grid.code).name] if grid else []) + [community.chair().name]
-    return [m for m in (_active(session, n) for n in names) if m]
+    known = _active_by_name(session, names)
+    return [known[name] for name in names if name in known]

@@ -69,29 +69,27 @@ def find_candidate(
     if category not in SHARED_CATEGORIES or rules.window <= timedelta(0):
         return None
     session, since = mailer.session, mailer.now - rules.window
-    tickets = followers.duplicate_candidates(
+    rows = followers.duplicate_candidates(
         session, category=category, grid_id=grid_id, place=place, since=since
     )
     comparer = similarity(services)
     new = comparer.profile(body, place)
-    best: tuple[float, Ticket, tuple[str, ...]] | None = None
-    for ticket in tickets:
-        if ticket.id == exclude:
+    best: tuple[float, followers.CandidateRow] | None = None
+    for row in rows:
+        if row.id == exclude:
             continue
-        match = comparer.compare(new, comparer.profile(ticket.text, ticket.place))
-        if match.score >= rules.threshold and (best is None or match.score > best[0]):
-            best = (match.score, ticket, match.shared)
+        score = comparer.score(new, comparer.profile(row.text, row.place))
+        if score >= rules.threshold and (best is None or score > best[0]):
+            best = (score, row)
     if best is None:
         return None
-    score, ticket, shared = best
-    assert ticket.id is not None
+    score, row = best
+    shared = comparer.compare(new, comparer.profile(row.text, row.place)).shared
     own = resident_id is not None and (
-        ticket.reporter_id == resident_id
-        or followers.is_follower(session, ticket_id=ticket.id, resident_id=resident_id)
+        row.reporter_id == resident_id
+        or followers.is_follower(session, ticket_id=row.id, resident_id=resident_id)
     )
-    return Candidate(
-        ticket.id, ticket.code or "", ticket.category, ticket.status, score, shared, own
-    )
+    return Candidate(row.id, row.code or "", row.category, row.status, score, shared, own)
 
 
 def follow(mailer: Mailer, *, resident: Resident, ticket_id: int, score: float = 0.0) -> bool:

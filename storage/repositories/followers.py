@@ -2,7 +2,9 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from storage.enums import OPEN_STATUSES, TicketKind
@@ -50,6 +52,18 @@ def remove_followers(session: Session, *, ticket_id: int, resident_ids: Iterable
     session.flush()
 
 
+class CandidateRow(NamedTuple):
+    """What the duplicate check needs of an open ticket (no full row, no JSON columns)."""
+
+    id: int
+    code: str | None
+    category: str
+    status: str
+    text: str
+    place: str | None
+    reporter_id: int | None
+
+
 def duplicate_candidates(
     session: Session,
     *,
@@ -58,26 +72,46 @@ def duplicate_candidates(
     place: str | None,
     since: datetime,
     limit: int = 50,
-) -> list[Ticket]:
+) -> list[CandidateRow]:
     """Open complaints of ``category`` created since ``since`` in the grid or naming the same
-    place, not merged into another and not anonymised; newest first."""
-    where = [col(Ticket.grid_id) == grid_id] if grid_id is not None else []
-    if place:
-        where.append(col(Ticket.place) == place)
-    if not where:
-        return []
-    statement = (
-        select(Ticket)
-        .where(
-            Ticket.category == category,
-            Ticket.kind == TicketKind.COMPLAINT,
-            col(Ticket.status).in_(OPEN_STATUSES),
-            col(Ticket.created_at) >= since,
-            col(Ticket.duplicate_of_id).is_(None),
-            col(Ticket.anonymised_at).is_(None),
-        )
-        .where(where[0] if len(where) == 1 else where[0] | where[1])
-        .order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
-        .limit(limit)
+    place, not merged into another and not anonymised; newest first, at most ``limit``.
+
+    One query per path (grid, place), each walking its index (grid or place, category,
+    created_at) newest first: the cost stays bounded however many tickets are open."""
+    paths = ([col(Ticket.grid_id) == grid_id] if grid_id is not None else []) + (
+        [col(Ticket.place) == place] if place else []
     )
-    return list(session.exec(statement))
+    found: dict[int, CandidateRow] = {}
+    for path in paths:
+        statement = (
+            sa.select(*_CANDIDATE_COLUMNS)
+            .where(
+                path,
+                col(Ticket.category) == category,
+                col(Ticket.created_at) >= since,
+                col(Ticket.kind) == TicketKind.COMPLAINT,
+                col(Ticket.status).in_(OPEN_STATUSES),
+                col(Ticket.duplicate_of_id).is_(None),
+                col(Ticket.anonymised_at).is_(None),
+            )
+            .order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
+            .limit(limit)
+        )
+        for row in session.execute(statement):
+            found.setdefault(row[0], CandidateRow(*row))
+    return list(found.values()) if len(paths) < 2 else _newest(found.values(), limit)
+
+
+_CANDIDATE_COLUMNS = (
+    col(Ticket.id),
+    col(Ticket.code),
+    col(Ticket.category),
+    col(Ticket.status),
+    col(Ticket.text),
+    col(Ticket.place),
+    col(Ticket.reporter_id),
+)
+
+
+def _newest(rows: Iterable[CandidateRow], limit: int) -> list[CandidateRow]:
+    return sorted(rows, key=lambda row: -row.id)[:limit]

@@ -3,6 +3,8 @@
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage.enums import OutboxKind, OutboxStatus
@@ -119,20 +121,33 @@ def claim_pending_outbox(
         .with_for_update(skip_locked=True)
     )
     messages = list(session.exec(statement))
-    for message in messages:
-        message.attempts += 1
-        message.next_attempt_at = now + lease
-    session.flush()
+    if messages:  # one UPDATE for the batch; the loaded rows are told, not made dirty
+        until = now + lease
+        session.execute(
+            sa.update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_([m.id for m in messages]))
+            .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=until)
+            .execution_options(synchronize_session=False)
+        )
+        for message in messages:
+            set_committed_value(message, "attempts", message.attempts + 1)
+            set_committed_value(message, "next_attempt_at", until)
     return messages
 
 
 def mark_sent(session: Session, *, message_id: int, now: datetime) -> None:
     """Record a successful delivery."""
-    message = session.get_one(OutboxMessage, message_id)
-    message.status = OutboxStatus.SENT
-    message.sent_at = now
-    message.last_error = None
-    session.flush()
+    mark_sent_many(session, message_ids=[message_id], now=now)
+
+
+def mark_sent_many(session: Session, *, message_ids: list[int], now: datetime) -> None:
+    """Record the successful delivery of a batch, in one statement."""
+    if message_ids:
+        session.execute(
+            sa.update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(message_ids))
+            .values(status=OutboxStatus.SENT, sent_at=now, last_error=None)
+        )
 
 
 def mark_failed(
