@@ -35,23 +35,20 @@ AUDIT_ACTION = "export_personal_data"
 _CHUNK = 500
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code", "编号"), ("created_at", "登记时间"), ("source", "来源"), ("kind", "类型"),
-    ("category", "类别"), ("urgent", "紧急"), ("grid", "网格"), ("reporter_type", "反映人类型"),
-    ("status", "状态"), ("text", "内容"), ("assigned_at", "派单时间"),
-    ("first_role", "首次派给"), ("assignee_role", "现承办角色"), ("signed_off_at", "签收时间"),
-    ("signoff_due_at", "签收时限"), ("signed_off_on_time", "按时签收"),
-    ("resolved_at", "办结时间"), ("resolve_due_at", "办结时限"),
-    ("resolved_on_time", "按时办结"), ("closed_at", "关闭时间"), ("reopen_count", "重新处理次数"),
-    ("return_count", "退单次数"), ("escalation_level", "上报层级"), ("reminders", "催办次数"),
-    ("rating", "评分"), ("solved", "居民认为已解决"), ("events", "记录条数"),
+COLUMNS: tuple[str, ...] = (
+    "code", "created_at", "source", "kind", "category", "urgent", "grid", "reporter_type",
+    "status", "text", "assigned_at", "first_role", "assignee_role", "signed_off_at",
+    "signoff_due_at", "signed_off_on_time", "resolved_at", "resolve_due_at", "resolved_on_time",
+    "closed_at", "reopen_count", "return_count", "escalation_level", "reminders", "rating",
+    "solved", "events",
 )  # fmt: skip
-PERSONAL_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("reporter_name", "反映人"), ("phone", "电话"), ("address", "住址"), ("place", "问题地点"),
-    ("latitude", "纬度"), ("longitude", "经度"), ("assignee_name", "承办人"),
+"""Row keys, in column order; each header is the text ``export_col_<key>``."""
+PERSONAL_COLUMNS: tuple[str, ...] = (
+    "reporter_name", "phone", "address", "place", "latitude", "longitude", "assignee_name",
 )  # fmt: skip
 """Added only with personal data."""
-KINDS = {"complaint": "问题", "enquiry": "咨询"}
+KINDS = frozenset({"complaint", "enquiry"})
+"""Ticket kinds with a word of their own (``export_kind_<kind>``)."""
 
 
 class UnknownGrid(ValueError):
@@ -67,7 +64,11 @@ class Selection:
 
 
 def _yes_no(value: bool | None) -> str:
-    return "" if value is None else ("是" if value else "否")
+    return "" if value is None else text("export_yes" if value else "export_no")
+
+
+def _kind_word(kind: str) -> str:
+    return text(f"export_kind_{kind}") if kind in KINDS else kind
 
 
 def _tickets(session: Session, selection: Selection) -> list[tuple[Ticket, Grid | None]]:
@@ -107,7 +108,7 @@ def _plain(
     kind = reporter.residence_type if reporter and not ticket.anonymous else None
     return {
         "code": ticket.code, "created_at": ticket.created_at, "source": ticket.source or "chat",
-        "kind": KINDS.get(str(ticket.kind), str(ticket.kind)),
+        "kind": _kind_word(str(ticket.kind)),
         "category": category_label(ticket.category), "urgent": _yes_no(ticket.urgent),
         "grid": grid.name if grid else None,
         "reporter_type": text(f"res_{kind}") if kind else text("anonymous"),
@@ -224,8 +225,8 @@ def export_tickets(
     now = now or datetime.now(UTC)
     columns = COLUMNS + (PERSONAL_COLUMNS if with_personal_data else ())
     rows = ticket_rows(session, Selection(since, grid_code), now=now, personal=with_personal_data)
-    values = ([_safe(row[key], zone) for key, _ in columns] for row in rows)
-    header = [title for _, title in columns]
+    values = ([_safe(row[key], zone) for key in columns] for row in rows)
+    header = [text(f"export_col_{key}") for key in columns]
     data = to_csv(header, values) if fmt == "csv" else to_xlsx(header, values)
     parts = ["tickets", grid_code or "all", now.astimezone(zone).strftime("%Y%m%d-%H%M")]
     if with_personal_data:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.open311.disclosure import redact, role_label
 from bot.open311.schemas import Service, ServiceRequest
 from bot.service.notices import category_label, status_name
+from bot.texts import text
 from nlp import DEFAULT_CODES, load_taxonomy
 from storage.enums import TicketStatus
 from storage.models import StaffMember, Ticket
@@ -78,11 +79,11 @@ def status_notes(ticket: Ticket) -> str:
     """The detail behind open/closed: the GridVoice status, reopenings, duplicates."""
     notes = status_name(ticket.status)
     if ticket.status == TicketStatus.CLOSED and ticket.solved is False:
-        notes += "（未解决）"
+        notes += text("open311_not_solved")
     if ticket.reopen_count:
-        notes += f"；重新处理 {ticket.reopen_count} 次"
+        notes += text("open311_reopened", count=ticket.reopen_count)
     if ticket.paused_at is not None:
-        notes += "；等待居民补充信息"
+        notes += text("open311_waiting")
     return notes
 
 

@@ -16,6 +16,7 @@ from bot.open311.schemas import NewServiceRequest, ServiceRequest, ServiceReques
 from bot.service.context import Mailer, Services
 from bot.service.notices import local_time
 from bot.service.tickets import Draft, create_ticket, explanation
+from bot.texts import text
 from nlp import DEFAULT_CODES
 from storage import repositories as repo
 from storage.models import Grid, Resident, StaffMember, Ticket
@@ -115,5 +116,5 @@ def submit(
     )
     ticket.source = SOURCE_PREFIX + api_key.name
     due = local_time(ticket.signoff_due_at, services.community.zone)
-    notice = f"已登记，由{role_label(assignee)}负责，{due}前签收处理。"
+    notice = text("open311_notice", role=role_label(assignee), due=due)
     return ServiceRequestCreated(service_request_id=ticket.code or "", service_notice=notice)
