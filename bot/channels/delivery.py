@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from bot import texts
 from bot.service.context import Buttons, Services
@@ -149,9 +149,15 @@ class OutboxSender:
         delivered = 0
         while rows := await self._claim():
             sent: list[int] = []
+            refused: set[int] = set()  # a chat that answered 403 gets nothing more of the batch
             for row in rows:
-                if await self._deliver(row):
+                if row.chat_id in refused:
+                    continue
+                outcome = await self._deliver(row)
+                if outcome == "sent":
                     sent.append(row.id or 0)
+                elif outcome == "refused":
+                    refused.add(row.chat_id)
             if sent:  # one short transaction records the whole batch's deliveries
                 await self._record(partial(_sent_many, message_ids=sent, now=self.now()))
             delivered += len(sent)
@@ -159,7 +165,7 @@ class OutboxSender:
                 break
         return delivered
 
-    async def _deliver(self, row: OutboxMessage) -> int:
+    async def _deliver(self, row: OutboxMessage) -> Literal["sent", "refused", "later"]:
         assert row.id is not None
         message_id, chat_id = row.id, row.chat_id
         while (wait := self.limiter.delay_for(chat_id)) > 0:
@@ -176,15 +182,16 @@ class OutboxSender:
             record = partial(_reschedule, message_id=message_id, at=at, error=error)
         except Unreachable as exc:
             log.warning("chat %s refuses messages: %s", chat_id, exc)
-            record = partial(self._unreachable, chat_id=chat_id, reason=str(exc))
+            await self._record(partial(self._unreachable, chat_id=chat_id, reason=str(exc)))
+            return "refused"
         except Exception as exc:  # network trouble or a server error: retry with backoff
             log.warning("sending outbox message %s failed: %s", message_id, exc)
             error = f"{type(exc).__name__}: {exc}"
             record = partial(_failed, message_id=message_id, error=error, now=self.now())
         else:
-            return 1  # recorded with the rest of the batch by flush()
+            return "sent"  # recorded with the rest of the batch by flush()
         await self._record(record)
-        return 0
+        return "later"
 
     async def _send_text(self, chat_id: int, text: str, buttons: Buttons | None) -> None:
         """Send ``text`` in pieces Telegram accepts; the buttons go with the last piece."""

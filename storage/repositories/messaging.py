@@ -1,6 +1,7 @@
 """Update deduplication, conversation state and the outbox of messages to send."""
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from storage.enums import OutboxKind, OutboxStatus
 from storage.models import ConversationState, OutboxMessage, ProcessedUpdate
-from storage.repositories._sql import upsert
+from storage.repositories._sql import dialect_of, insert_for
+from storage.types import utcnow
 
 Buttons = list[list[dict[str, str]]]
 
@@ -19,15 +21,18 @@ def mark_update_processed(
 ) -> bool:
     """Record an incoming update; False when it was already recorded (a redelivery)."""
     values: dict[str, Any] = {"channel": channel, "update_id": update_id}
-    if now is not None:
-        values["processed_at"] = now
-    statement = (
-        upsert(session, ProcessedUpdate)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["channel", "update_id"])
-        .returning(col(ProcessedUpdate.id))
+    values["processed_at"] = now if now is not None else utcnow()
+    inserted = session.execute(_record_update(dialect_of(session)), values)
+    return inserted.scalar_one_or_none() is not None
+
+
+@cache
+def _record_update(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once (values come at execution)."""
+    statement = insert_for(dialect, ProcessedUpdate)
+    return statement.on_conflict_do_nothing(index_elements=["channel", "update_id"]).returning(
+        col(ProcessedUpdate.id)
     )
-    return session.exec(statement).scalar_one_or_none() is not None
 
 
 def get_conversation_state(
@@ -51,14 +56,19 @@ def put_conversation_state(
     now: datetime,
 ) -> None:
     """Create or replace the dialogue state of a chat."""
-    statement = upsert(session, ConversationState).values(
-        channel=channel, chat_id=chat_id, state=state, data=data, updated_at=now
-    )
-    statement = statement.on_conflict_do_update(
+    values = {"channel": channel, "chat_id": chat_id, "state": state, "data": data}
+    session.execute(_replace_state(dialect_of(session)), {**values, "updated_at": now})
+
+
+@cache
+def _replace_state(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE of a chat's state, built once."""
+    statement = insert_for(dialect, ConversationState)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
         index_elements=["channel", "chat_id"],
-        set_={"state": state, "data": statement.excluded.data, "updated_at": now},
+        set_={"state": excluded.state, "data": excluded.data, "updated_at": excluded.updated_at},
     )
-    session.exec(statement)
 
 
 def clear_conversation_state(session: Session, *, channel: str, chat_id: int) -> None:

@@ -95,6 +95,30 @@ def test_a_403_from_an_assignee_marks_them_unreachable_and_moves_their_tickets(
     assert any(chat == 5003 and "新任务" in text for chat, text in transport.sent)
 
 
+def test_after_a_403_nothing_more_of_the_batch_goes_to_that_chat(world: World) -> None:
+    from storage import repositories as repo
+
+    with world.app.uow_factory() as uow:
+        for number in range(3):
+            repo.enqueue_message(uow.session, chat_id=1001, text=f"第{number}条", now=world.now)
+        repo.enqueue_message(uow.session, chat_id=1002, text="别人的", now=world.now)
+        uow.commit()
+    attempts: list[int] = []
+
+    class Blocked(FakeTransport):
+        async def send(self, chat_id: int, text: str, buttons: Buttons | None) -> None:
+            attempts.append(chat_id)
+            if chat_id == 1001:
+                raise Unreachable("Forbidden: bot was blocked by the user")
+            self.sent.append((chat_id, text))
+
+    transport = Blocked()
+    asyncio.run(sender_for(world, transport).flush())
+    assert attempts.count(1001) == 1 and transport.sent == [(1002, "别人的")]
+    statuses = {row.text: row.status for row in outbox(world)}
+    assert [statuses[f"第{n}条"] for n in range(3)] == [OutboxStatus.FAILED] * 3
+
+
 def test_network_errors_are_retried_later_with_backoff(world: World) -> None:
     world.chat(1001).say("/start")
     transport = FakeTransport(failures={1001: [TransientError("connection reset")]})
