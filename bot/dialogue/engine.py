@@ -175,7 +175,7 @@ class Engine:
                     uow.session, chat_id=chat_id, text=apology, now=self.services.clock()
                 )
                 uow.commit()
-                return Send(chat_id, apology, outbox_id=queued.id)
+                return Send(chat_id, apology, outbox_id=queued)
         except Exception:
             log.exception("the apology could not be queued either")
             return Send(chat_id, apology)

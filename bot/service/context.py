@@ -109,9 +109,17 @@ class Mailer:
     def _queue(self, chat_id: int | None, text: str, **fields: Any) -> None:
         if chat_id is None:
             return
-        row = repo.enqueue_message(self.session, chat_id=chat_id, text=text, now=self.now, **fields)
+        queued = repo.enqueue_message(
+            self.session, chat_id=chat_id, text=text, now=self.now, **fields
+        )
         self.sent.append(
             Outgoing(
-                chat_id, text, row.buttons, row.id, row.kind, row.attachment, row.attachment_name
+                chat_id,
+                text,
+                fields.get("buttons"),
+                queued,
+                fields.get("kind", OutboxKind.SEND),
+                fields.get("attachment"),
+                fields.get("attachment_name"),
             )
         )

@@ -91,24 +91,27 @@ def enqueue_message(
     ticket_id: int | None = None,
     attachment: bytes | None = None,
     attachment_name: str | None = None,
-) -> OutboxMessage:
+) -> int:
     """Queue a message (with ``attachment``: a photo or document captioned ``text``); it becomes
-    claimable at `now`."""
-    message = OutboxMessage(
-        chat_id=chat_id,
-        text=text,
-        buttons=buttons,
-        kind=kind,
-        edit_message_ref=edit_message_ref,
-        ticket_id=ticket_id,
-        created_at=now,
-        next_attempt_at=now,
-        attachment=attachment,
-        attachment_name=attachment_name,
-    )
-    session.add(message)
-    session.flush()
-    return message
+    claimable at `now`. Returns its id. One INSERT, no object kept in the session."""
+    values = {
+        "chat_id": chat_id,
+        "text": text,
+        "buttons": buttons,
+        "kind": kind,
+        "edit_message_ref": edit_message_ref,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "ticket_id": ticket_id,
+        "created_at": now,
+        "next_attempt_at": now,
+        "attachment": attachment,
+        "attachment_name": attachment_name,
+    }
+    return int(session.execute(_ENQUEUE, values).scalar_one())
+
+
+_ENQUEUE = sa.insert(OutboxMessage).returning(col(OutboxMessage.id))
 
 
 def claim_pending_outbox(

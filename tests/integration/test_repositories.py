@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storage import repositories as repo
 from storage.enums import ActorKind, OutboxStatus, StaffRole, TicketStatus
-from storage.models import Grid, StaffMember, Ticket
+from storage.models import Grid, OutboxMessage, StaffMember, Ticket
 from storage.unit_of_work import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -154,28 +154,27 @@ def test_claimed_outbox_messages_are_hidden_then_sent_or_retried(
         )
         second = repo.enqueue_message(uow.session, chat_id=1, text="提醒", now=now)
         claimed = repo.claim_pending_outbox(uow.session, now=now, limit=10)
-        assert [m.id for m in claimed] == [first.id, second.id]
+        assert [m.id for m in claimed] == [first, second]
         assert repo.claim_pending_outbox(uow.session, now=now, limit=10) == []
-        assert first.id is not None and second.id is not None
-        repo.mark_sent(uow.session, message_id=first.id, now=now)
-        repo.mark_failed(uow.session, message_id=second.id, error="timeout", now=now)
+        repo.mark_sent(uow.session, message_id=first, now=now)
+        repo.mark_failed(uow.session, message_id=second, error="timeout", now=now)
         uow.commit()
 
     with uow_factory() as uow:
         assert repo.claim_pending_outbox(uow.session, now=now, limit=10) == []
         retry = repo.claim_pending_outbox(uow.session, now=now + timedelta(minutes=1), limit=10)
-        assert [(m.id, m.attempts, m.buttons) for m in retry] == [(second.id, 2, None)]
+        assert [(m.id, m.attempts, m.buttons) for m in retry] == [(second, 2, None)]
         later = now + timedelta(hours=23)  # still retried: an outage loses nothing
-        repo.mark_failed(uow.session, message_id=second.id, error="timeout", now=later)
+        repo.mark_failed(uow.session, message_id=second, error="timeout", now=later)
         assert retry[0].status == OutboxStatus.PENDING
         assert retry[0].next_attempt_at <= later + timedelta(minutes=5)
         repo.mark_failed(
-            uow.session, message_id=second.id, error="timeout", now=now + timedelta(hours=24)
+            uow.session, message_id=second, error="timeout", now=now + timedelta(hours=24)
         )
         uow.commit()
     with uow_factory() as uow:
-        sent = uow.session.get_one(type(first), first.id)
-        gone = uow.session.get_one(type(second), second.id)
+        sent = uow.session.get_one(OutboxMessage, first)
+        gone = uow.session.get_one(OutboxMessage, second)
         assert (sent.status, sent.buttons) == (OutboxStatus.SENT, buttons)
         assert gone.status == OutboxStatus.FAILED
 
