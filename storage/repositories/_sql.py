@@ -2,8 +2,17 @@
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
+
+
+def table_of(model: Any) -> sa.Table:
+    """The table behind a model: statements on it skip the ORM's per-statement work (for hot
+    single-row inserts whose rows the session need not hold)."""
+    table = model.__table__
+    assert isinstance(table, sa.Table)
+    return table
 
 
 def dialect_of(session: Session) -> str:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from storage.enums import OutboxKind, OutboxStatus
 from storage.models import ConversationState, OutboxMessage, ProcessedUpdate
-from storage.repositories._sql import dialect_of, insert_for
+from storage.repositories._sql import dialect_of, insert_for, table_of
 from storage.types import utcnow
 
 Buttons = list[list[dict[str, str]]]
@@ -29,9 +29,9 @@ def mark_update_processed(
 @cache
 def _record_update(dialect: str) -> Any:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once (values come at execution)."""
-    statement = insert_for(dialect, ProcessedUpdate)
+    statement = insert_for(dialect, table_of(ProcessedUpdate))
     return statement.on_conflict_do_nothing(index_elements=["channel", "update_id"]).returning(
-        col(ProcessedUpdate.id)
+        table_of(ProcessedUpdate).c.id
     )
 
 
@@ -63,7 +63,7 @@ def put_conversation_state(
 @cache
 def _replace_state(dialect: str) -> Any:
     """INSERT … ON CONFLICT DO UPDATE of a chat's state, built once."""
-    statement = insert_for(dialect, ConversationState)
+    statement = insert_for(dialect, table_of(ConversationState))
     excluded = statement.excluded
     return statement.on_conflict_do_update(
         index_elements=["channel", "chat_id"],
@@ -111,7 +111,7 @@ def enqueue_message(
     return int(session.execute(_ENQUEUE, values).scalar_one())
 
 
-_ENQUEUE = sa.insert(OutboxMessage).returning(col(OutboxMessage.id))
+_ENQUEUE = sa.insert(table_of(OutboxMessage)).returning(table_of(OutboxMessage).c.id)
 
 
 def claim_pending_outbox(

@@ -83,14 +83,14 @@ def on_message(turn: Turn) -> None:
 
 def find_candidate(turn: Turn, draft: dict[str, Any]) -> Candidate | None:
     """The open ticket this report probably repeats (same grid or place, same category)."""
-    grid, place = where(turn, draft["text"])
+    grid_id, place = where_ids(turn, draft["text"])
     return duplicates.find_candidate(
         turn.mailer,
         turn.services,
         resident_id=turn.resident.id if turn.resident else None,
         body=draft["text"],
         category=draft["category"],
-        grid_id=grid.id if grid else None,
+        grid_id=grid_id,
         place=place,
     )
 
@@ -175,14 +175,20 @@ def on_pick(turn: Turn) -> None:
 
 def where(turn: Turn, body: str) -> tuple[Grid | None, str | None]:
     """The grid a report belongs to (a place it names wins over the resident's own grid)."""
+    grid_id, place = where_ids(turn, body)
+    return (turn.session.get(Grid, grid_id) if grid_id else None), place
+
+
+def where_ids(turn: Turn, body: str) -> tuple[int | None, str | None]:
+    """:func:`where` as the grid's id, without loading the grid (the resident's own grid is
+    already known)."""
     assert turn.resident is not None
     place = find_named_place(turn.services.community, body)
     grid_id = turn.resident.grid_id
     if place is not None:
         named = repo.grid_by_code(turn.session, code=place.grid)
         grid_id = named.id if named else grid_id
-    grid = turn.session.get(Grid, grid_id) if grid_id else None
-    return grid, place.name if place else None
+    return grid_id, place.name if place else None
 
 
 def create(turn: Turn, draft: dict[str, Any], *, anonymous: bool) -> None:
