@@ -135,14 +135,14 @@ class OutboxSender:
             uow.commit()
             return rows
 
-        return await asyncio.to_thread(run_in_transaction, self.uow_factory, claim)
+        return run_in_transaction(self.uow_factory, claim)  # short: on the loop (see run_event)
 
     async def _record(self, apply: Callable[[UnitOfWork], object]) -> None:
         def record(uow: UnitOfWork) -> None:
             apply(uow)
             uow.commit()
 
-        await asyncio.to_thread(run_in_transaction, self.uow_factory, record)
+        run_in_transaction(self.uow_factory, record)
 
     async def flush(self) -> int:
         """Send every message that is due now; returns how many were delivered."""
