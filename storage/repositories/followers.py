@@ -2,7 +2,8 @@
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import NamedTuple
+from functools import cache
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -78,28 +79,35 @@ def duplicate_candidates(
 
     One query per path (grid, place), each walking its index (grid or place, category,
     created_at) newest first: the cost stays bounded however many tickets are open."""
-    paths = ([col(Ticket.grid_id) == grid_id] if grid_id is not None else []) + (
-        [col(Ticket.place) == place] if place else []
+    paths = ([("grid", grid_id)] if grid_id is not None else []) + (
+        [("place", place)] if place else []
     )
     found: dict[int, CandidateRow] = {}
-    for path in paths:
-        statement = (
-            sa.select(*_CANDIDATE_COLUMNS)
-            .where(
-                path,
-                col(Ticket.category) == category,
-                col(Ticket.created_at) >= since,
-                col(Ticket.kind) == TicketKind.COMPLAINT,
-                col(Ticket.status).in_(OPEN_STATUSES),
-                col(Ticket.duplicate_of_id).is_(None),
-                col(Ticket.anonymised_at).is_(None),
-            )
-            .order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
-            .limit(limit)
-        )
-        for row in session.execute(statement):
+    for path, key in paths:
+        values = {"key": key, "category": category, "since": since}
+        for row in session.execute(_candidates(path, limit), values):
             found.setdefault(row[0], CandidateRow(*row))
     return list(found.values()) if len(paths) < 2 else _newest(found.values(), limit)
+
+
+@cache
+def _candidates(path: str, limit: int) -> Any:
+    """The candidate query of one path ("grid" or "place"), built once."""
+    column = col(Ticket.grid_id) if path == "grid" else col(Ticket.place)
+    return (
+        sa.select(*_CANDIDATE_COLUMNS)
+        .where(
+            column == sa.bindparam("key"),
+            col(Ticket.category) == sa.bindparam("category"),
+            col(Ticket.created_at) >= sa.bindparam("since"),
+            col(Ticket.kind) == TicketKind.COMPLAINT,
+            col(Ticket.status).in_(OPEN_STATUSES),
+            col(Ticket.duplicate_of_id).is_(None),
+            col(Ticket.anonymised_at).is_(None),
+        )
+        .order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
+        .limit(limit)
+    )
 
 
 _CANDIDATE_COLUMNS = (

@@ -39,11 +39,19 @@ def get_conversation_state(
     session: Session, *, channel: str, chat_id: int
 ) -> ConversationState | None:
     """The dialogue state of a chat, if any."""
-    statement = select(ConversationState).where(
-        ConversationState.channel == channel, ConversationState.chat_id == chat_id
+    values = {"channel": channel, "chat_id": chat_id}
+    return session.execute(_STATE_OF_CHAT, values).scalars().first()
+
+
+# populate_existing: an upsert may have changed a row already in the session.
+_STATE_OF_CHAT = (
+    select(ConversationState)
+    .where(
+        ConversationState.channel == sa.bindparam("channel"),
+        ConversationState.chat_id == sa.bindparam("chat_id"),
     )
-    # populate_existing: an upsert may have changed a row already in the session.
-    return session.exec(statement.execution_options(populate_existing=True)).first()
+    .execution_options(populate_existing=True)
+)
 
 
 def put_conversation_state(
@@ -123,29 +131,37 @@ def claim_pending_outbox(
     on SQLite the IMMEDIATE transaction already excludes other writers. Commit the
     claim, send outside the transaction, then `mark_sent` or `mark_failed`.
     """
-    statement = (
+    messages = list(session.execute(_due(limit), {"now": now}).scalars())
+    if messages:  # one UPDATE for the batch; the loaded rows are told, not made dirty
+        until = now + lease
+        session.execute(_COUNT_ATTEMPT, {"ids": [m.id for m in messages], "until": until})
+        for message in messages:
+            set_committed_value(message, "attempts", message.attempts + 1)
+            set_committed_value(message, "next_attempt_at", until)
+    return messages
+
+
+@cache
+def _due(limit: int) -> Any:
+    """The claim's SELECT, built once per batch size."""
+    return (
         select(OutboxMessage)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
-            col(OutboxMessage.next_attempt_at) <= now,
+            col(OutboxMessage.next_attempt_at) <= sa.bindparam("now"),
         )
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    messages = list(session.exec(statement))
-    if messages:  # one UPDATE for the batch; the loaded rows are told, not made dirty
-        until = now + lease
-        session.execute(
-            sa.update(OutboxMessage)
-            .where(col(OutboxMessage.id).in_([m.id for m in messages]))
-            .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=until)
-            .execution_options(synchronize_session=False)
-        )
-        for message in messages:
-            set_committed_value(message, "attempts", message.attempts + 1)
-            set_committed_value(message, "next_attempt_at", until)
-    return messages
+
+
+_OUTBOX = table_of(OutboxMessage)
+_COUNT_ATTEMPT = (
+    sa.update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(sa.bindparam("ids", expanding=True)))
+    .values(attempts=_OUTBOX.c.attempts + 1, next_attempt_at=sa.bindparam("until"))
+)
 
 
 def mark_sent(session: Session, *, message_id: int, now: datetime) -> None:
