@@ -121,6 +121,8 @@ class OutboxSender:
     services: Services
     limiter: RateLimiter = field(default_factory=RateLimiter)
     batch: int = 50
+    concurrency: int = 16
+    """Chats sent to side by side (each chat's own messages go one after another)."""
     lease: timedelta = timedelta(seconds=30)
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -148,16 +150,12 @@ class OutboxSender:
         """Send every message that is due now; returns how many were delivered."""
         delivered = 0
         while rows := await self._claim():
-            sent: list[int] = []
-            refused: set[int] = set()  # a chat that answered 403 gets nothing more of the batch
+            by_chat: dict[int, list[OutboxMessage]] = {}
             for row in rows:
-                if row.chat_id in refused:
-                    continue
-                outcome = await self._deliver(row)
-                if outcome == "sent":
-                    sent.append(row.id or 0)
-                elif outcome == "refused":
-                    refused.add(row.chat_id)
+                by_chat.setdefault(row.chat_id, []).append(row)
+            gate = asyncio.Semaphore(self.concurrency)
+            batches = await asyncio.gather(*(self._deliver_chat(m, gate) for m in by_chat.values()))
+            sent = [message_id for batch in batches for message_id in batch]
             if sent:  # one short transaction records the whole batch's deliveries
                 await self._record(partial(_sent_many, message_ids=sent, now=self.now()))
             delivered += len(sent)
@@ -165,11 +163,23 @@ class OutboxSender:
                 break
         return delivered
 
+    async def _deliver_chat(self, rows: list[OutboxMessage], gate: asyncio.Semaphore) -> list[int]:
+        """One chat's messages in order; chats go side by side, at most :attr:`concurrency` at
+        once, so one slow answer holds up no other chat. After a 403 nothing more goes to that
+        chat. Returns the ids sent."""
+        sent: list[int] = []
+        async with gate:
+            for row in rows:
+                outcome = await self._deliver(row)
+                if outcome == "refused":
+                    break
+                if outcome == "sent":
+                    sent.append(row.id or 0)
+        return sent
+
     async def _deliver(self, row: OutboxMessage) -> Literal["sent", "refused", "later"]:
         assert row.id is not None
         message_id, chat_id = row.id, row.chat_id
-        while (wait := self.limiter.delay_for(chat_id)) > 0:
-            await asyncio.sleep(wait)
         record: Callable[[UnitOfWork], object]
         try:
             if row.attachment is not None and row.kind in FILE_KINDS:
@@ -193,13 +203,20 @@ class OutboxSender:
         await self._record(record)
         return "later"
 
+    async def _slot(self, chat_id: int) -> None:
+        """Wait until the limits let a message go to ``chat_id``, then take that slot at once:
+        no await between the check and the booking, so two chats cannot take the same one."""
+        while (wait := self.limiter.delay_for(chat_id)) > 0:
+            await asyncio.sleep(wait)
+        self.limiter.record(chat_id)
+
     async def _send_text(self, chat_id: int, text: str, buttons: Buttons | None) -> None:
         """Send ``text`` in pieces Telegram accepts; the buttons go with the last piece."""
         pieces = split_text(text)
         for number, piece in enumerate(pieces):
             last = number == len(pieces) - 1
+            await self._slot(chat_id)
             await self.transport.send(chat_id, piece, buttons if last else None)
-            self.limiter.record(chat_id)
 
     async def _send_file(self, row: OutboxMessage) -> None:
         """Upload the attachment; a caption too long for one goes after it as a message."""
@@ -210,8 +227,8 @@ class OutboxSender:
             await self._send_text(row.chat_id, f"{row.text}\n{note}".strip(), None)
             return
         caption = row.text if len(row.text) <= MAX_CAPTION_CHARS else ""
+        await self._slot(row.chat_id)
         await self.transport.send_file(row.chat_id, caption, row.attachment, name, row.kind)
-        self.limiter.record(row.chat_id)
         if row.text and not caption:
             await self._send_text(row.chat_id, row.text, None)
 

@@ -165,6 +165,7 @@ class FakeTelegram(Injector, Records):
         call = self.state.record(method, params)
         response = await self._respond(call)
         call.status = 0 if response is None else response.status
+        call.answered = time.monotonic()
         return response
 
     async def _respond(self, call: Call) -> web.Response | None:

@@ -21,13 +21,15 @@ NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction
 
 @dataclass
 class Call:
-    """One request: `status` is the HTTP status answered, None while pending, 0 if dropped."""
+    """One request: `status` is the HTTP status answered, None while pending, 0 if dropped;
+    `time` when it arrived and `answered` when the answer left (both ``time.monotonic()``)."""
 
     seq: int
     method: str
     params: JSON
     time: float
     status: int | None = None
+    answered: float | None = None
 
 
 @dataclass(frozen=True)

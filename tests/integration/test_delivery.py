@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -117,6 +118,48 @@ def test_after_a_403_nothing_more_of_the_batch_goes_to_that_chat(world: World) -
     assert attempts.count(1001) == 1 and transport.sent == [(1002, "别人的")]
     statuses = {row.text: row.status for row in outbox(world)}
     assert [statuses[f"第{n}条"] for n in range(3)] == [OutboxStatus.FAILED] * 3
+
+
+def test_a_slow_chat_holds_up_no_other_and_each_chat_keeps_its_order(world: World) -> None:
+    from storage import repositories as repo
+
+    with world.app.uow_factory() as uow:
+        for number in range(3):
+            repo.enqueue_message(uow.session, chat_id=1001, text=f"慢{number}", now=world.now)
+            repo.enqueue_message(uow.session, chat_id=1002, text=f"快{number}", now=world.now)
+        uow.commit()
+
+    class SlowForOne(FakeTransport):
+        async def send(self, chat_id: int, text: str, buttons: Buttons | None) -> None:
+            if chat_id == 1001:
+                await asyncio.sleep(0.3)
+            self.sent.append((chat_id, text))
+
+    transport = SlowForOne()
+    assert asyncio.run(sender_for(world, transport).flush()) == 6
+    assert transport.sent[:3] == [(1002, "快0"), (1002, "快1"), (1002, "快2")]
+    assert [text for chat, text in transport.sent if chat == 1001] == ["慢0", "慢1", "慢2"]
+
+
+def test_sending_side_by_side_keeps_to_the_overall_rate(world: World) -> None:
+    from storage import repositories as repo
+
+    with world.app.uow_factory() as uow:
+        for chat in range(2001, 2026):
+            repo.enqueue_message(uow.session, chat_id=chat, text="通知", now=world.now)
+        uow.commit()
+    times: list[float] = []
+
+    class Timed(FakeTransport):
+        async def send(self, chat_id: int, text: str, buttons: Buttons | None) -> None:
+            times.append(time.monotonic())
+            await asyncio.sleep(0.05)
+
+    limiter = RateLimiter(per_second=10, per_chat_interval=0.0)
+    sender = OutboxSender(world.app.uow_factory, Timed(), world.app.services, limiter=limiter)
+    assert asyncio.run(sender.flush()) == 25
+    busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+    assert busiest <= 10
 
 
 def test_network_errors_are_retried_later_with_backoff(world: World) -> None:
