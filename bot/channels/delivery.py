@@ -243,11 +243,11 @@ class OutboxSender:
         """Deliver until ``stop`` is set, waking on :attr:`wakeup` or every ``idle`` seconds;
         then deliver what is due one last time."""
         while not stop.is_set():
+            self.wakeup.clear()  # before the round: a wake-up during the round is kept
             try:
                 await self.flush()
             except Exception:
                 log.exception("outbox delivery round failed")
-            self.wakeup.clear()
             waiter = asyncio.ensure_future(self.wakeup.wait())
             stopper = asyncio.ensure_future(stop.wait())
             await asyncio.wait({waiter, stopper}, timeout=idle, return_when=asyncio.FIRST_COMPLETED)

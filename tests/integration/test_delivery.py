@@ -162,6 +162,40 @@ def test_sending_side_by_side_keeps_to_the_overall_rate(world: World) -> None:
     assert busiest <= 10
 
 
+def test_a_message_queued_while_a_round_is_sending_goes_at_once(world: World) -> None:
+    from storage import repositories as repo
+
+    def queue(text: str) -> None:
+        with world.app.uow_factory() as uow:
+            repo.enqueue_message(uow.session, chat_id=1001, text=text, now=world.now)
+            uow.commit()
+
+    queue("第一条")
+    arrived: dict[str, float] = {}
+
+    class Slow(FakeTransport):
+        async def send(self, chat_id: int, text: str, buttons: Buttons | None) -> None:
+            if text == "第一条":  # a turn queues the next message while this one is on the wire
+                queue("第二条")
+                sender.wakeup.set()
+                await asyncio.sleep(0.1)
+            arrived[text] = time.monotonic()
+
+    sender = sender_for(world, Slow())
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        running = asyncio.create_task(sender.run(stop, idle=30))
+        while "第二条" not in arrived and time.monotonic() < started + 10:
+            await asyncio.sleep(0.01)
+        stop.set()
+        await running
+
+    started = time.monotonic()
+    asyncio.run(run())
+    assert arrived["第二条"] - arrived["第一条"] < 1.0  # not at the next idle round, 30 s on
+
+
 def test_network_errors_are_retried_later_with_backoff(world: World) -> None:
     world.chat(1001).say("/start")
     transport = FakeTransport(failures={1001: [TransientError("connection reset")]})
