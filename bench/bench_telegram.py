@@ -3,14 +3,15 @@
 Run by hand, not part of the tests:
 
     python bench/bench_telegram.py [--framework ptb|aiogram|both] [--db sqlite|postgres|both]
-                                   [--updates N] [--postgres-url URL]
+                                   [--updates N] [--rounds R] [--postgres-url URL]
 
-For each framework and database: the ceiling (the framework with a handler that only replies
-"ok"), GridVoice's end-to-end throughput (N complaints injected at once, spread over 200
-onboarded residents, until each has its first reply), and the reply latency at a steady
-50 updates/s for 20 s. The fake Bot API server runs in a process of its own, as Telegram would
-be on another machine, so its CPU time is not charged to the bot. PostgreSQL's public schema
-is dropped and recreated: point --postgres-url away from a database the tests are using.
+For each framework and database, in R rounds (the median round is reported): the ceiling (the
+framework with a handler that only replies "ok"), GridVoice's end-to-end throughput (N complaints
+injected at once, spread over 200 onboarded residents, until each has its first reply), and, in
+the last round, the reply latency at a steady 50 updates/s for 20 s. The fake Bot API server runs
+in a process of its own, as Telegram would be on another machine, so its CPU time is not charged
+to the bot. PostgreSQL's public schema is dropped and recreated: point --postgres-url away from a
+database the tests are using.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -283,28 +284,61 @@ def percentile(values: list[float], share: float) -> float:
 # One row of the table
 
 
-async def measure(server: FakeServer, framework: str, url: str, updates: int) -> dict[str, Any]:
-    """Ceiling, GridVoice's throughput and its latency at 50/s, on fresh servers and a fresh DB."""
+async def measure(
+    server: FakeServer,
+    framework: str,
+    fresh: Callable[[int], str | None],
+    updates: int,
+    rounds: int,
+) -> dict[str, Any]:
+    """Ceiling and GridVoice's throughput side by side, ``rounds`` times (this machine's speed
+    drifts within minutes: each round's ratio compares two runs a few seconds apart, and the
+    median round is reported), on fresh servers and fresh databases; then the latency at 50/s."""
     from bot.texts.zh import ZH
     from tests.fake_telegram import DEFAULT_TOKEN
 
     follow_up = ZH["ticket_created"].split("{")[0]
     burst = complaint_plan(updates, seed=1)
-    root = await server.ask("start")
-    async with ceiling_bot(framework, root, DEFAULT_TOKEN):
-        await server.ask("run", complaint_plan(RESIDENTS, seed=0), None, "")
-        ceiling = await server.ask("run", burst, None, "")
-    root = await server.ask("start")
-    async with gridvoice_bot(framework, root, DEFAULT_TOKEN, url):
-        await server.ask("run", complaint_plan(RESIDENTS, seed=0), None, follow_up)
-        ours = await server.ask("run", burst, None, follow_up)
-        paced = await server.ask(
-            "run", complaint_plan(PACED_RATE * PACED_SECONDS, seed=2), PACED_RATE, follow_up
+    pairs: list[tuple[float, float]] = []
+    cpus: list[tuple[float, float]] = []  # the bot's CPU ms per update: ceiling, GridVoice
+    for number in range(rounds):
+        url = fresh(number)
+        assert url is not None
+        root = await server.ask("start")
+        async with ceiling_bot(framework, root, DEFAULT_TOKEN):
+            await server.ask("run", complaint_plan(RESIDENTS, seed=0), None, "")
+            cpu = time.process_time()
+            ceiling = await server.ask("run", burst, None, "")
+            cpu_ceiling = time.process_time() - cpu
+        root = await server.ask("start")
+        async with gridvoice_bot(framework, root, DEFAULT_TOKEN, url):
+            await server.ask("run", complaint_plan(RESIDENTS, seed=0), None, follow_up)
+            cpu = time.process_time()
+            ours = await server.ask("run", burst, None, follow_up)
+            cpu_ours = time.process_time() - cpu
+            if number == rounds - 1:
+                paced = await server.ask(
+                    "run", complaint_plan(PACED_RATE * PACED_SECONDS, seed=2), PACED_RATE, follow_up
+                )
+        pairs.append(
+            (
+                len(ceiling["latencies"]) / ceiling["elapsed"],
+                len(ours["latencies"]) / ours["elapsed"],
+            )
         )
+        cpus.append((cpu_ceiling * 1000 / updates, cpu_ours * 1000 / updates))
+        print(f"  round {number + 1}: ceiling {pairs[-1][0]:,.0f}, GridVoice {pairs[-1][1]:,.0f} "
+              f"upd/s = {pairs[-1][1] / pairs[-1][0]:.0%}; CPU per update {cpus[-1][0]:.2f} vs "
+              f"{cpus[-1][1]:.2f} ms = {cpus[-1][0] / cpus[-1][1]:.0%}", flush=True)  # fmt: skip
+    ordered = sorted(pairs, key=lambda pair: pair[1] / pair[0])
+    median = ordered[len(ordered) // 2]
+    cpu_median = sorted(cpus, key=lambda pair: pair[0] / pair[1])[len(cpus) // 2]
     ms = [seconds * 1000 for seconds in paced["latencies"]]
     return {
-        "ceiling": len(ceiling["latencies"]) / ceiling["elapsed"],
-        "ours": len(ours["latencies"]) / ours["elapsed"],
+        "ceiling": median[0],
+        "ours": median[1],
+        "cpu": cpu_median,
+        "ratios": [ours / ceiling for ceiling, ours in ordered],
         "answered": (len(ours["latencies"]), len(paced["latencies"])),
         "p": [percentile(ms, share) for share in (0.50, 0.95, 0.99)],
         "kinds": ours["kinds"],
@@ -331,6 +365,11 @@ def print_table(rows: list[tuple[str, str, dict[str, Any]]], updates: int) -> No
     print()
     for framework, database, row in rows:
         answered, paced_answered = row["answered"]
+        spread = ", ".join(f"{ratio:.0%}" for ratio in row["ratios"])
+        cpu_ceiling, cpu_ours = row["cpu"]
+        print(f"{framework}/{database}: ratio per round {spread}; the bot's CPU per update "
+              f"(median round) {cpu_ceiling:.2f} ms reply-only vs {cpu_ours:.2f} ms GridVoice "
+              f"= {cpu_ceiling / cpu_ours:.0%}")  # fmt: skip
         kinds = ", ".join(
             f"{count} «{kind}»" for kind, count in Counter(row["kinds"]).most_common()
         )
@@ -338,20 +377,27 @@ def print_table(rows: list[tuple[str, str, dict[str, Any]]], updates: int) -> No
         print(f"  first replies: {kinds}")
 
 
-async def run(frameworks: list[str], databases: list[str], updates: int, postgres: str) -> None:
+async def run(
+    frameworks: list[str], databases: list[str], updates: int, postgres: str, rounds: int
+) -> None:
     server = FakeServer.launch()
     rows: list[tuple[str, str, dict[str, Any]]] = []
     try:
         with tempfile.TemporaryDirectory(prefix="bench-telegram-") as folder:
             for database in databases:
                 for framework in frameworks:
-                    url = fresh_database(database, Path(folder), framework, postgres)
-                    if url is None:
+                    if fresh_database(database, Path(folder), framework, postgres) is None:
                         break
                     print(f"measuring {framework} on {database} …", flush=True)
-                    rows.append(
-                        (framework, database, await measure(server, framework, url, updates))
-                    )
+
+                    def fresh(
+                        number: int, framework: str = framework, database: str = database
+                    ) -> str | None:
+                        label = f"{framework}{number}"
+                        return fresh_database(database, Path(folder), label, postgres)
+
+                    figures = await measure(server, framework, fresh, updates, rounds)
+                    rows.append((framework, database, figures))
     finally:
         await server.quit()
     print()
@@ -363,6 +409,7 @@ def main() -> None:
     parser.add_argument("--framework", choices=("ptb", "aiogram", "both"), default="both")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3, help="ceiling/GridVoice pairs; median")
     parser.add_argument(
         "--postgres-url",
         default=POSTGRES_URL,
@@ -381,7 +428,7 @@ def main() -> None:
         "the channels do. The fake Bot API server runs in its own process."
     )
     started = time.monotonic()
-    asyncio.run(run(frameworks, databases, args.updates, args.postgres_url))
+    asyncio.run(run(frameworks, databases, args.updates, args.postgres_url, args.rounds))
     print(f"\ntotal time {time.monotonic() - started:.0f} s")
 
 
