@@ -50,4 +50,6 @@ def build(
         community, classifier, clock, calendar, DuplicatePolicy.from_settings(settings)
     )
     factory = uow_factory(database)
-    return App(settings, database, factory, services, Engine(factory, services, channel))
+    on_loop = database.dialect.name == "sqlite"  # no network waits: see run_event
+    engine = Engine(factory, services, channel, turns_on_loop=on_loop)
+    return App(settings, database, factory, services, engine)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from bot import texts
 from bot.service.context import Buttons, Services
@@ -26,6 +26,7 @@ from storage.models import OutboxMessage
 from storage.unit_of_work import UnitOfWork, run_in_transaction
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_MESSAGE_CHARS = 4096
 MAX_CAPTION_CHARS = 1024
@@ -126,8 +127,15 @@ class OutboxSender:
     lease: timedelta = timedelta(seconds=30)
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
+    on_loop: bool = False
+    """Run the short claim and record transactions on the event loop (embedded SQLite: no
+    network wait) rather than in a worker thread (see ``telegram_common.run_event``)."""
+
     def now(self) -> datetime:
         return self.services.clock()
+
+    async def _database(self, work: Callable[..., T], *args: Any) -> T:
+        return work(*args) if self.on_loop else await asyncio.to_thread(work, *args)
 
     async def _claim(self) -> list[OutboxMessage]:
         def claim(uow: UnitOfWork) -> list[OutboxMessage]:
@@ -137,14 +145,14 @@ class OutboxSender:
             uow.commit()
             return rows
 
-        return run_in_transaction(self.uow_factory, claim)  # short: on the loop (see run_event)
+        return await self._database(run_in_transaction, self.uow_factory, claim)
 
     async def _record(self, apply: Callable[[UnitOfWork], object]) -> None:
         def record(uow: UnitOfWork) -> None:
             apply(uow)
             uow.commit()
 
-        run_in_transaction(self.uow_factory, record)
+        await self._database(run_in_transaction, self.uow_factory, record)
 
     async def flush(self) -> int:
         """Send every message that is due now; returns how many were delivered."""

@@ -147,11 +147,19 @@ class Engine:
     """Turns incoming events into actions; the same engine serves every channel."""
 
     def __init__(
-        self, uow_factory: Callable[[], UnitOfWork], services: Services, channel: str
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        services: Services,
+        channel: str,
+        *,
+        turns_on_loop: bool = False,
     ) -> None:
         self.uow_factory = uow_factory
         self.services = services
         self.channel = channel
+        self.turns_on_loop = turns_on_loop
+        """True when a turn never waits on a network (embedded SQLite): an asynchronous channel
+        may then run it on its event loop instead of handing it to a worker thread."""
 
     def handle(self, event: Incoming) -> list[Action]:
         """Process one event; never raises (the person gets an apology instead)."""
