@@ -3,6 +3,7 @@
 Run by hand, never in the tests:
 
     python bench/bench_load.py [--minutes 10] [--db sqlite|postgres|both] [--postgres-url URL]
+                               [--rate R]
 
 ``gridvoice run`` (python-telegram-bot, long polling) runs as a subprocess against the fake Bot
 API server, which runs in this process with the load generator. 500 residents are onboarded in
@@ -132,8 +133,8 @@ class Figures:
         return self.rss[-1][1] - self.rss[max(0, len(self.rss) // 5 - 1)][1]
 
 
-def measure(url: str, minutes: float, folder: Path) -> Figures:
-    """Search the rate, then hold it for ``minutes``; the figures of the held run."""
+def measure(url: str, minutes: float, folder: Path, given: float | None = None) -> Figures:
+    """Search the rate (or take the ``given`` one), then hold it for ``minutes``; the held run's figures."""
     community = sample_path()
     prepare(url, community, RESIDENTS, first_chat=FIRST_CHAT)
     with FakeTelegramThread() as fake:
@@ -145,8 +146,8 @@ def measure(url: str, minutes: float, folder: Path) -> Figures:
             load = Load(fake)
             load.run(2.0, 20.0)  # warm-up: the classifier and jieba load on the first complaint
             load.latencies.clear()
-            best = 0.5
-            for rate in RATES:
+            best = given or 0.5
+            for rate in RATES if given is None else ():
                 p99, offered, acked = step(load, rate, STEP_SECONDS)
                 if p99 >= TARGET_P99 or acked < offered:  # one outlier is not a verdict: again
                     p99, offered, acked = step(load, rate, STEP_SECONDS)
@@ -211,6 +212,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--postgres-url", help="emptied first; PostgreSQL is skipped without it")
+    parser.add_argument("--rate", type=float, help="hold this rate (complaints/s), no search")
     args = parser.parse_args()
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
@@ -222,7 +224,7 @@ def main() -> None:
             if url is None:
                 continue
             print(f"{database}: searching the rate ({STEP_SECONDS:.0f} s per step) …", flush=True)
-            report(database, measure(url, args.minutes, Path(folder)))
+            report(database, measure(url, args.minutes, Path(folder), args.rate))
 
 
 if __name__ == "__main__":
