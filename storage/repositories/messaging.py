@@ -20,8 +20,7 @@ def mark_update_processed(
     session: Session, *, channel: str, update_id: int, now: datetime | None = None
 ) -> bool:
     """Record an incoming update; False when it was already recorded (a redelivery)."""
-    values: dict[str, Any] = {"channel": channel, "update_id": update_id}
-    values["processed_at"] = now if now is not None else utcnow()
+    values = {"channel": channel, "update_id": update_id, "processed_at": now or utcnow()}
     inserted = session.execute(_record_update(dialect_of(session)), values)
     return inserted.scalar_one_or_none() is not None
 
@@ -64,8 +63,14 @@ def put_conversation_state(
     now: datetime,
 ) -> None:
     """Create or replace the dialogue state of a chat."""
-    values = {"channel": channel, "chat_id": chat_id, "state": state, "data": data}
-    session.execute(_replace_state(dialect_of(session)), {**values, "updated_at": now})
+    values = {
+        "channel": channel,
+        "chat_id": chat_id,
+        "state": state,
+        "data": data,
+        "updated_at": now,
+    }
+    session.execute(_replace_state(dialect_of(session)), values)
 
 
 @cache
