@@ -1,7 +1,9 @@
 """Engine and session set-up: SQLite (WAL, one writer at a time) or PostgreSQL by URL."""
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
+
+_WAIT_FOR_LOCK: ContextVar[bool] = ContextVar("wait_for_sqlite_lock", default=True)
 
 DEFAULT_DATABASE_URL = "sqlite:///gridvoice.db"
 DATABASE_URL_ENV = "GRIDVOICE_DATABASE_URL"
@@ -55,7 +59,30 @@ def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         # IMMEDIATE: take the write lock now, so two writers never deadlock on upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if _WAIT_FOR_LOCK.get():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        # Without waiting: "database is locked" at once if another writer holds the lock. Once
+        # held, nothing else in a WAL transaction waits, so the patience is restored at once.
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA busy_timeout=0")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+
+
+@contextmanager
+def without_waiting_for_lock() -> Iterator[None]:
+    """Transactions begun inside fail at once with "database is locked" when another writer
+    holds SQLite's write lock, instead of waiting for it (for work on an event loop, which must
+    never block). No effect on PostgreSQL."""
+    token = _WAIT_FOR_LOCK.set(False)
+    try:
+        yield
+    finally:
+        _WAIT_FOR_LOCK.reset(token)
 
 
 def session_factory(engine: Engine) -> Callable[[], Session]:

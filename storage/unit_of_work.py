@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from storage.db import session_factory
+from storage.db import session_factory, without_waiting_for_lock
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -73,6 +73,27 @@ def is_retryable(error: BaseException) -> bool:
         return True
     message = str(error.orig).lower()
     return any(text in message for text in _SQLITE_BUSY_MESSAGES)
+
+
+class LockTaken(Exception):
+    """Another writer holds the database's write lock; nothing was done."""
+
+
+def attempt_without_waiting(make_uow: Callable[[], UnitOfWork], fn: Callable[[UnitOfWork], T]) -> T:
+    """Run `fn(uow)` and commit, once, without waiting for SQLite's write lock.
+
+    Raises :class:`LockTaken` (nothing done) when the lock or the database is busy, so the
+    caller can run the same work with :func:`run_in_transaction` in a worker thread instead.
+    """
+    try:
+        with without_waiting_for_lock(), make_uow() as uow:
+            result = fn(uow)
+            uow.commit()
+            return result
+    except (OperationalError, StaleDataError) as error:
+        if is_retryable(error):
+            raise LockTaken(str(error)) from error
+        raise
 
 
 def run_in_transaction(

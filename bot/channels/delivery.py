@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
+from typing import Literal, Protocol, TypeVar, runtime_checkable
 
 from bot import texts
 from bot.service.context import Buttons, Services
@@ -23,7 +23,12 @@ from bot.service.delivery import mark_unreachable
 from storage import repositories as repo
 from storage.enums import OutboxKind
 from storage.models import OutboxMessage
-from storage.unit_of_work import UnitOfWork, run_in_transaction
+from storage.unit_of_work import (
+    LockTaken,
+    UnitOfWork,
+    attempt_without_waiting,
+    run_in_transaction,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -134,8 +139,15 @@ class OutboxSender:
     def now(self) -> datetime:
         return self.services.clock()
 
-    async def _database(self, work: Callable[..., T], *args: Any) -> T:
-        return work(*args) if self.on_loop else await asyncio.to_thread(work, *args)
+    async def _database(self, work: Callable[[UnitOfWork], T]) -> T:
+        """Run ``work`` in a transaction: on the loop if allowed and SQLite's write lock is free
+        (never waiting for it), else in a worker thread, retrying while the lock is taken."""
+        if self.on_loop:
+            try:
+                return attempt_without_waiting(self.uow_factory, work)
+            except LockTaken:
+                pass
+        return await asyncio.to_thread(run_in_transaction, self.uow_factory, work)
 
     async def _claim(self) -> list[OutboxMessage]:
         def claim(uow: UnitOfWork) -> list[OutboxMessage]:
@@ -145,14 +157,14 @@ class OutboxSender:
             uow.commit()
             return rows
 
-        return await self._database(run_in_transaction, self.uow_factory, claim)
+        return await self._database(claim)
 
     async def _record(self, apply: Callable[[UnitOfWork], object]) -> None:
         def record(uow: UnitOfWork) -> None:
             apply(uow)
             uow.commit()
 
-        await self._database(run_in_transaction, self.uow_factory, record)
+        await self._database(record)
 
     async def flush(self) -> int:
         """Send every message that is due now; returns how many were delivered."""

@@ -79,10 +79,13 @@ async def run_event(
     (python-telegram-bot: 107 → 144 updates/s). On PostgreSQL a turn waits for network round
     trips, so it runs in a worker thread and the loop keeps sending meanwhile (p99 at 50
     updates/s 200 → 30 ms). Commands, which may draw a chart or build a file, always run in a
-    worker thread."""
+    worker thread. A turn on the loop never waits for SQLite's write lock: while another writer
+    (a sweep, a command, another process) holds it, the turn goes to a worker thread instead, so
+    the loop keeps sending, and reading 429s, meanwhile."""
+    actions = None
     if engine.turns_on_loop and event.kind != Kind.COMMAND:
-        actions = engine.handle(event)
-    else:
+        actions = engine.handle_without_waiting(event)
+    if actions is None:
         actions = await asyncio.to_thread(engine.handle, event)
     answers = [a.text for a in actions if isinstance(a, Answer)]
     if answer is not None:

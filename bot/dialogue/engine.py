@@ -26,7 +26,12 @@ from bot.dialogue.turn import Turn
 from bot.service.context import Mailer, Services
 from bot.texts import text
 from storage import repositories as repo
-from storage.unit_of_work import UnitOfWork, run_in_transaction
+from storage.unit_of_work import (
+    LockTaken,
+    UnitOfWork,
+    attempt_without_waiting,
+    run_in_transaction,
+)
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +177,19 @@ class Engine:
             if event.kind == Kind.BUTTON:
                 fallback.append(Answer(text("error")))
             return fallback
+
+    def handle_without_waiting(self, event: Incoming) -> list[Action] | None:
+        """One attempt at the turn that never waits for the database's write lock (for a turn on
+        the event loop). None when the lock is held elsewhere or the attempt failed: nothing was
+        done, and :meth:`handle` (in a worker thread) should take the event instead."""
+        event = without_nul(event)
+        try:
+            return attempt_without_waiting(self.uow_factory, lambda uow: self._turn(uow, event))
+        except LockTaken:
+            return None
+        except Exception as error:  # handle() tries again, logs it fully and apologises
+            log.info("turn failed on the event loop (%s); retrying in a worker thread", error)
+            return None
 
     def _apologise(self, chat_id: int) -> Send:
         """Queue the apology in a transaction of its own, so the outbox delivers it (best effort:
