@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
+from nlp.memo import token_memo
+
 # fmt: off
 CLAUSE_BREAKS = frozenset(",.!?;:，。！？；：、\n…~～()（）[]【】\"“”'‘’")
 CONTRAST_WORDS = frozenset(
@@ -124,18 +126,10 @@ def _contained(word: str, vocabulary: Collection[str]) -> str | None:
     return None
 
 
-_DANGER_CACHE: dict[str, tuple[str | None, str | None]] = {}
-
-
+@token_memo
 def _danger(word: str) -> tuple[str | None, str | None]:
-    """(danger word, danger sign) a token is or contains; cached, tokens repeat a lot."""
-    found = _DANGER_CACHE.get(word)
-    if found is None:
-        if len(_DANGER_CACHE) > 50_000:
-            _DANGER_CACHE.clear()
-        found = (_contained(word, URGENT_TERMS), _contained(word, DANGER_SIGNS))
-        _DANGER_CACHE[word] = found
-    return found
+    """(danger word, danger sign) a token is or contains; remembered, tokens repeat a lot."""
+    return (_contained(word, URGENT_TERMS), _contained(word, DANGER_SIGNS))
 
 
 def _blocked_inside(word: str, term: str) -> bool:
@@ -169,9 +163,8 @@ def urgent_terms(words: Sequence[str]) -> tuple[str, ...]:
     """
     dangers: list[tuple[int, str]] = []
     signs_at: list[tuple[int, str]] = []
-    cached = _DANGER_CACHE.get
     for index, text in enumerate(words):
-        word, sign = cached(text) or _danger(text)
+        word, sign = _danger(text)
         if word is not None:
             dangers.append((index, word))
         if sign is not None:

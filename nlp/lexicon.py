@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
 from nlp.cues import DENIAL_CUES, negated_positions
+from nlp.memo import token_memo
 from nlp.taxonomy import Taxonomy
 
 MAX_JOIN = 3
@@ -51,15 +52,11 @@ class Lexicon:
         self.known = frozenset(self.terms) | heads
         self.prefixes = frozenset(w[:n] for w in self.known for n in range(1, len(w)))
         self.longest = max(map(len, self.known), default=0)
-        self._inner: dict[str, tuple[str, int] | None] = {}
-
-    def _inner_term(self, word: str) -> tuple[str, int] | None:
+        known, longest = self.known, self.longest
+        self._inner_term: Callable[[str], tuple[str, int] | None] = token_memo(
+            lambda word: _longest_inside(word, known, longest)
+        )
         """The longest known term (2+ characters) inside a longer token, and its offset."""
-        if word not in self._inner:
-            if len(self._inner) > 50_000:
-                self._inner.clear()
-            self._inner[word] = _longest_inside(word, self.known, self.longest)
-        return self._inner[word]
 
     def _matches(self, words: Sequence[str], starts: Sequence[int]) -> list[_Match]:
         """Longest-first matches of known terms over runs of up to MAX_JOIN words."""

@@ -17,10 +17,12 @@ labels are the taxonomy's codes. Scoring is a few dictionary look-ups per word: 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from nlp.memo import token_memo
 
 MODEL_FORMAT = "gridvoice-keyword-model"
 MODEL_VERSION = 1
@@ -65,9 +67,10 @@ class KeywordModel:
     _bias: list[float] = field(init=False, repr=False, compare=False)
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
     _positive: list[dict[str, float]] = field(init=False, repr=False, compare=False)
-    _entries: dict[str, tuple[tuple[float, ...] | None, int]] = field(
-        init=False, repr=False, compare=False, default_factory=dict
+    _entry: Callable[[str], tuple[tuple[float, ...] | None, int]] = field(
+        init=False, repr=False, compare=False
     )
+    """A token's summed rows and how many terms it makes (:meth:`_analyse`), remembered."""
 
     def __post_init__(self) -> None:
         """Compile the weights into one dense row (a weight per label) per term."""
@@ -91,36 +94,29 @@ class KeywordModel:
         object.__setattr__(self, "_bias", [float(self.bias[label]) for label in self.labels])
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_positive", positive)
+        object.__setattr__(self, "_entry", token_memo(self._analyse))
 
-    def _entry(self, word: str) -> tuple[tuple[float, ...] | None, int]:
+    def _analyse(self, word: str) -> tuple[tuple[float, ...] | None, int]:
         """A token's summed rows (its word and the pairs inside it) and how many terms it makes;
-        (None, 0) for numbers and punctuation. Cached: tokens repeat a lot."""
-        entry = self._entries.get(word)
-        if entry is not None:
-            return entry
+        (None, 0) for numbers and punctuation."""
         if not _is_word(word):
-            entry = (None, 0)
-        else:
-            rows = [self._words[word]] if word in self._words else []
-            if self.chars:
-                pairs = (word[i : i + 2] for i in range(len(word) - 1))
-                rows.extend(r for pair in pairs if (r := self._chars.get(pair)))
-            vector = tuple(map(sum, zip(*rows, strict=True))) if rows else None
-            entry = (vector, len(word) if self.chars else 1)
-        if len(self._entries) > 100_000:
-            self._entries.clear()
-        self._entries[word] = entry
-        return entry
+            return None, 0
+        rows = [self._words[word]] if word in self._words else []
+        if self.chars:
+            pairs = (word[i : i + 2] for i in range(len(word) - 1))
+            rows.extend(r for pair in pairs if (r := self._chars.get(pair)))
+        vector = tuple(map(sum, zip(*rows, strict=True))) if rows else None
+        return vector, len(word) if self.chars else 1
 
     def totals(self, distinct: Sequence[str]) -> tuple[list[float] | None, float]:
         """The summed term weights of each label (in ``labels`` order, without bias or scale)
         for a message's distinct tokens, and the scale (1/sqrt(number of terms)) that applies to
         them; ``None`` when no token has a weight."""
-        cached = self._entries.get
+        entry = self._entry
         rows: list[tuple[float, ...]] = []
         count = 0
         for word in distinct:
-            vector, terms = cached(word) or self._entry(word)
+            vector, terms = entry(word)
             if vector is not None:
                 rows.append(vector)
             count += terms
