@@ -72,6 +72,24 @@ def find_named_place(community: Community, text: str) -> GridMatch | None:
     (e.g. a street split between two grids).
     """
     clean = fold(text)
+    places = _named_places(community)
+    found = _occurrences(clean, places)
+    if not found:
+        return None
+    longest = max(end - start for start, end, _ in found)
+    matches = [m for start, end, name in found if end - start == longest for m in places[name]]
+    return matches[0] if len({m.grid for m in matches}) == 1 else None
+
+
+_PLACES_OF: dict[int, tuple[Community, dict[str, list[GridMatch]]]] = {}
+
+
+def _named_places(community: Community) -> dict[str, list[GridMatch]]:
+    """Every place name of the community (normalised) and the grids it names; built once per
+    community (every complaint is looked up: rebuilding it was 6 % of a turn)."""
+    known = _PLACES_OF.get(id(community))
+    if known is not None and known[0] is community:
+        return known[1]
     places: dict[str, list[GridMatch]] = {}
     for grid in community.grids:
         for landmark in grid.landmarks:
@@ -83,12 +101,10 @@ def find_named_place(community: Community, text: str) -> GridMatch | None:
                 places.setdefault(variant, []).append(
                     GridMatch(grid.code, pattern.kind, pattern.name)
                 )
-    found = _occurrences(clean, places)
-    if not found:
-        return None
-    longest = max(end - start for start, end, _ in found)
-    matches = [m for start, end, name in found if end - start == longest for m in places[name]]
-    return matches[0] if len({m.grid for m in matches}) == 1 else None
+    if len(_PLACES_OF) >= 8:  # a community file reloaded now and then: keep the newest
+        _PLACES_OF.clear()
+    _PLACES_OF[id(community)] = (community, places)
+    return places
 
 
 def fold(text: str) -> str:
