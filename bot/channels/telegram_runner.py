@@ -27,6 +27,7 @@ from bot.bootstrap import App, build
 from bot.channels.delivery import OutboxSender, RateLimiter, Transport
 from bot.channels.telegram_common import CHANNEL
 from bot.channels.webhook import start_server, webhook_app
+from bot.memory import TRIM_INTERVAL_SECONDS, release_free_memory
 from bot.service.digests import send_digest
 from bot.service.reminders import sweep
 from bot.settings import Settings
@@ -131,7 +132,8 @@ async def serve(app: App, framework: str, stop: asyncio.Event, *, poll_timeout: 
 
 
 def start_scheduler(app: App, sender: OutboxSender) -> AsyncIOScheduler:
-    """APScheduler triggers the reminder sweep; what is due is decided by the database."""
+    """APScheduler triggers the reminder sweep (what is due is decided by the database) and,
+    every minute, gives the memory Python has freed back to the operating system."""
 
     def sweep_once() -> int:
         def run(uow: UnitOfWork) -> int:
@@ -154,6 +156,14 @@ def start_scheduler(app: App, sender: OutboxSender) -> AsyncIOScheduler:
         "interval",
         seconds=app.settings.sweep_interval_seconds,
         next_run_time=datetime.now(UTC),
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        asyncio.to_thread,
+        "interval",
+        args=[release_free_memory],
+        seconds=TRIM_INTERVAL_SECONDS,
         max_instances=1,
         coalesce=True,
     )
