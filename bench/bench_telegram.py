@@ -147,14 +147,15 @@ async def ceiling_bot(framework: str, root: str, token: str) -> AsyncIterator[No
     GridVoice's channels handle them (PTB's default; aiogram with handle_as_tasks=False)."""
     if framework == "ptb":
         from telegram import Update
-        from telegram.ext import Application, ContextTypes, MessageHandler, filters
+        from telegram.ext import ContextTypes, MessageHandler, filters
+
+        from bot.channels.ptb_channel import builder
 
         async def reply(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
             assert update.message is not None
             await update.message.reply_text("ok")
 
-        builder = Application.builder().token(token).base_url(f"{root}/bot")
-        application = builder.base_file_url(f"{root}/file/bot").build()
+        application = builder(token, root).build()  # the transport GridVoice's channel uses
         application.add_handler(MessageHandler(filters.TEXT, reply))
         await application.initialize()
         await application.start()

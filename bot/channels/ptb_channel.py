@@ -25,9 +25,10 @@ from telegram import (
 from telegram import Update as PtbUpdate
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.error import RetryAfter as PtbRetryAfter
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.delivery import OutboxSender, RetryAfter, TransientError, Unreachable
+from bot.channels.ptb_request import AiohttpRequest
 from bot.channels.telegram_common import (
     RESIDENT_COMMANDS,
     STAFF_COMMANDS,
@@ -108,19 +109,30 @@ def translate(update: PtbUpdate) -> Incoming | None:
     return translate_message(update.message, update.update_id)
 
 
+def builder(token: str, api_root: str) -> ApplicationBuilder[Any, Any, Any, Any, Any, Any]:
+    """A PTB application builder for the Bot API at ``api_root`` whose calls go over aiohttp
+    (:mod:`bot.channels.ptb_request`)."""
+    root = api_root.rstrip("/")
+    return (
+        Application.builder()
+        .token(token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(pool_size=1))
+    )
+
+
+def application(token: str, api_root: str) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The application :class:`PtbChannel` runs (no updater: the channel polls itself)."""
+    return builder(token, api_root).updater(None).build()
+
+
 class PtbChannel:
     """A running python-telegram-bot application wired to the engine."""
 
     def __init__(self, token: str, api_root: str, engine: Engine, sender_factory: Any) -> None:
-        root = api_root.rstrip("/")
-        self.application = (
-            Application.builder()
-            .token(token)
-            .base_url(f"{root}/bot")
-            .base_file_url(f"{root}/file/bot")
-            .updater(None)
-            .build()
-        )
+        self.application = application(token, api_root)
         self.engine = engine
         self.sender: OutboxSender = sender_factory(PtbTransport(self.application.bot))
         self.application.add_handler(TypeHandler(PtbUpdate, self.on_update))
