@@ -19,14 +19,6 @@ CHAT = 4242
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def bot(fake: FakeTelegram) -> AsyncIterator[Any]:
     app = application(fake.token, fake.root)
     await app.initialize()

@@ -34,14 +34,6 @@ KEYBOARD = telegram.InlineKeyboardMarkup(
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def ptb(fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[telegram.Bot]:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")  # else durations warn (an error here) in PTB 22
     bot = telegram.Bot(
