@@ -11,14 +11,12 @@ pages back; trimmed once a minute, the same hold stayed at 236–237 MiB.
 from __future__ import annotations
 
 import ctypes
-import logging
 from collections.abc import Callable
 from functools import cache
 
-log = logging.getLogger(__name__)
-
 TRIM_INTERVAL_SECONDS = 60.0
-"""How often ``gridvoice run`` gives freed memory back (a trim takes about a millisecond)."""
+"""How often ``gridvoice run`` gives freed memory back. A trim took 4–17 ms on a heap of about
+200 MB (measured); it runs in a worker thread, and ctypes lets go of the GIL meanwhile."""
 
 
 @cache
